@@ -1,0 +1,70 @@
+package io.parley.testsupport;
+
+import io.parley.stack.KafkaBroker;
+import io.parley.stack.Ports;
+import io.parley.stack.Postgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The real servers shared by all tests in one JVM: each starts on first use, on free loopback ports with
+ * throw-away storage, and stops when the JVM exits.
+ */
+public final class SharedInfrastructure {
+
+    /** Databases every service's tests may use; created once when PostgreSQL starts. */
+    public static final List<String> DATABASES = List.of("signaling", "notification", "admin", "presence", "test");
+
+    private static KafkaBroker kafka;
+    private static Postgres postgres;
+    private static TestOidcIssuer oidc;
+    private static Path root;
+
+    private SharedInfrastructure() {
+    }
+
+    public static synchronized KafkaBroker kafka() {
+        if (kafka == null) {
+            Path dir = root().resolve("kafka");
+            kafka = KafkaBroker.start(dir, Ports.free(), Ports.free(), root().resolve("logs/kafka.log"), null)
+                    .awaitReady(Duration.ofSeconds(90));
+            Runtime.getRuntime().addShutdownHook(new Thread(kafka::close, "stop-test-kafka"));
+        }
+        return kafka;
+    }
+
+    public static synchronized Postgres postgres() {
+        if (postgres == null) {
+            Path cache = Path.of(System.getProperty("user.home"), ".cache", "parley", "postgres");
+            postgres = Postgres.start(root().resolve("postgres"), cache, Ports.free(), true, DATABASES,
+                    root().resolve("logs/postgres.log"), null);
+            Runtime.getRuntime().addShutdownHook(new Thread(postgres::close, "stop-test-postgres"));
+        }
+        return postgres;
+    }
+
+    public static synchronized TestOidcIssuer oidc() {
+        if (oidc == null) {
+            oidc = TestOidcIssuer.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(oidc::close, "stop-test-oidc"));
+        }
+        return oidc;
+    }
+
+    private static Path root() {
+        if (root == null) {
+            try {
+                Path target = Path.of("target");
+                root = Files.createTempDirectory(Files.isDirectory(target) ? target : Path.of(System.getProperty("java.io.tmpdir")),
+                        "parley-test-infra-").toAbsolutePath();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return root;
+    }
+}
