@@ -74,6 +74,11 @@ public final class ChildProcess {
         return process.isAlive();
     }
 
+    /** Completes when the process ends, whatever the reason. */
+    public java.util.concurrent.CompletableFuture<Process> onExit() {
+        return process.onExit();
+    }
+
     /** Waits for the process to end and returns its exit code, or empty on timeout. */
     public Optional<Integer> waitFor(Duration timeout) {
         try {

@@ -67,7 +67,7 @@ public final class KafkaBroker implements AutoCloseable {
                     "io.parley.stack.child.ParentWatchdog");
             if (!Files.exists(logDirs.resolve("meta.properties"))) {
                 List<String> format = new ArrayList<>(jvm);
-                format.addAll(List.of("kafka.tools.StorageTool", "format", "-t", clusterId(), "-c", config.toString()));
+                format.addAll(List.of("kafka.tools.StorageTool", "format", "--cluster-id=" + clusterId(), "--config=" + config));
                 ChildProcess formatting = ChildProcess.start(NAME + "-format", format, Map.of(), dataDir, log, null);
                 int code = formatting.waitFor(Duration.ofSeconds(60)).orElse(-1);
                 if (code != 0) {

@@ -21,6 +21,11 @@ public abstract class ServiceEdgeContract {
     /** Names of the readiness checks the service must report UP (Kafka, database...). */
     protected abstract String[] readinessChecks();
 
+    /** How the secured endpoint refuses a request with no credentials: 401, or 302 to sign-in for browsers. */
+    protected int anonymousStatus() {
+        return 401;
+    }
+
     protected static TestOidcIssuer oidc() {
         return SharedInfrastructure.oidc();
     }
@@ -44,7 +49,7 @@ public abstract class ServiceEdgeContract {
 
     @Test
     void anonymousRequestIsRefused() {
-        given().when().get(securedPath()).then().statusCode(401);
+        given().redirects().follow(false).when().get(securedPath()).then().statusCode(anonymousStatus());
     }
 
     @Test

@@ -128,6 +128,7 @@ public final class TestOidcIssuer implements AutoCloseable {
         String base = issuer + "/protocol/openid-connect";
         respond(exchange, "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + base + "/certs\","
                 + "\"authorization_endpoint\":\"" + base + "/auth\",\"token_endpoint\":\"" + base + "/token\","
+                + "\"end_session_endpoint\":\"" + base + "/logout\","
                 + "\"id_token_signing_alg_values_supported\":[\"RS256\"]}");
     }
 

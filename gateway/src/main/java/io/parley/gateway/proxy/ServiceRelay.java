@@ -1,0 +1,83 @@
+package io.parley.gateway.proxy;
+
+import io.parley.common.error.ApiError;
+import io.quarkus.logging.Log;
+import io.quarkus.oidc.AccessTokenCredential;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.httpproxy.HttpProxy;
+import io.vertx.httpproxy.ProxyOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.UUID;
+
+/**
+ * Relays {@code /api/<service>/...} and {@code /ws/<service>} to the services, HTTP and WebSocket alike,
+ * as the signed-in user: the browser's session cookie stays at the gateway and the service receives the
+ * user's access token as a bearer token, which it validates itself. Requests without a signed-in user
+ * are refused with 401 here rather than redirected to a login page a script cannot follow.
+ */
+@ApplicationScoped
+public class ServiceRelay {
+
+    private final GatewayConfig config;
+    private final Vertx vertx;
+
+    public ServiceRelay(GatewayConfig config, Vertx vertx) {
+        this.config = config;
+        this.vertx = vertx;
+    }
+
+    void registerRoutes(@Observes Router router) {
+        config.routes().forEach((service, route) -> {
+            HttpClient client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(64)
+                    .setMaxWebSockets(10_000).setKeepAlive(true));
+            HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true), client)
+                    .origin(port(route), route.url().getHost());
+            for (String prefix : route.paths()) {
+                router.route(prefix).handler(ctx -> relay(ctx, service, proxy));
+                router.route(prefix + "/*").handler(ctx -> relay(ctx, service, proxy));
+            }
+            Log.infof("relaying %s to %s as %s", route.paths(), route.url(), service);
+        });
+    }
+
+    private void relay(RoutingContext ctx, String service, HttpProxy proxy) {
+        String token = accessToken(ctx);
+        if (token == null) {
+            ctx.response().setStatusCode(401).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end(Json.encode(new ApiError("UNAUTHENTICATED", "sign in first", UUID.randomUUID().toString())));
+            return;
+        }
+        var headers = ctx.request().headers();
+        headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+        headers.remove(HttpHeaders.COOKIE);
+        headers.set("X-Forwarded-Host", String.valueOf(ctx.request().authority()));
+        headers.set("X-Forwarded-Proto", ctx.request().scheme());
+        proxy.handle(ctx.request());
+    }
+
+    private static String accessToken(RoutingContext ctx) {
+        if (!(ctx.user() instanceof QuarkusHttpUser user)) {
+            return null;
+        }
+        SecurityIdentity identity = user.getSecurityIdentity();
+        if (identity == null || identity.isAnonymous()) {
+            return null;
+        }
+        AccessTokenCredential credential = identity.getCredential(AccessTokenCredential.class);
+        return credential == null ? null : credential.getToken();
+    }
+
+    private static int port(GatewayConfig.Route route) {
+        int port = route.url().getPort();
+        return port > 0 ? port : ("https".equals(route.url().getScheme()) ? 443 : 80);
+    }
+}

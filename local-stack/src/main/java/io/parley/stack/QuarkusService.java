@@ -1,0 +1,80 @@
+package io.parley.stack;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A packaged Parley service ({@code <module>/target/quarkus-app}) run as a child JVM. */
+public final class QuarkusService implements AutoCloseable {
+
+    private final String name;
+    private final ChildProcess process;
+    private final int port;
+    private final long startedNanos;
+    private volatile long readyNanos;
+
+    private QuarkusService(String name, ChildProcess process, int port, long startedNanos) {
+        this.name = name;
+        this.process = process;
+        this.port = port;
+        this.startedNanos = startedNanos;
+    }
+
+    /** The runnable jar of a module's fast-jar package, or a clear error when it was not built. */
+    public static Path runnableJar(Path projectDir, String module) {
+        Path jar = projectDir.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new StartupException(module, "not built: " + jar + " is missing; run ./mvnw package -DskipTests", null);
+        }
+        return jar;
+    }
+
+    /**
+     * Starts the service; {@code config} entries become system properties (e.g. {@code quarkus.http.port}),
+     * which take precedence over the service's application.properties.
+     */
+    public static QuarkusService start(String name, Path jar, int port, Map<String, String> config, Path log,
+            Path pidDir) {
+        List<String> command = new ArrayList<>(List.of(KafkaBroker.javaExecutable(),
+                "-Xms32m", "-Xmx160m", "-Xss512k", "-XX:+UseSerialGC", "-XX:ReservedCodeCacheSize=64m",
+                "-XX:+ExitOnOutOfMemoryError", "-Dquarkus.http.port=" + port));
+        config.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-cp", StackArtifacts.watchdogClasspath() + java.io.File.pathSeparator + jar,
+                "io.parley.stack.child.ParentWatchdog", "io.quarkus.bootstrap.runner.QuarkusEntryPoint"));
+        long started = System.nanoTime();
+        return new QuarkusService(name, ChildProcess.start(name, command, Map.of(), jar.getParent(), log, pidDir),
+                port, started);
+    }
+
+    /** Waits until {@code /q/health/ready} answers 200, i.e. every connection the service uses is up. */
+    public QuarkusService awaitReady(Duration timeout) {
+        Await.until(name, timeout, process::alive, () -> Await.http200(url() + "/q/health/ready"), process.log());
+        readyNanos = System.nanoTime();
+        return this;
+    }
+
+    /** Seconds from starting the JVM to readiness. */
+    public double secondsToReady() {
+        return (readyNanos - startedNanos) / 1e9;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String url() {
+        return "http://localhost:" + port;
+    }
+
+    public ChildProcess process() {
+        return process;
+    }
+
+    @Override
+    public void close() {
+        process.stop(Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,27 @@
+package io.parley.notification;
+
+import io.parley.testsupport.KafkaResource;
+import io.parley.testsupport.OidcResource;
+import io.parley.testsupport.PostgresResource;
+import io.quarkus.test.common.ResourceArg;
+import io.parley.testsupport.ServiceEdgeContract;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The notification service's edge: authentication, health, metrics and OpenAPI, against real infrastructure. */
+@QuarkusTest
+@WithTestResource(KafkaResource.class)
+@WithTestResource(value = PostgresResource.class, initArgs = @ResourceArg(name = "database", value = "notification"))
+@WithTestResource(OidcResource.class)
+class NotificationEdgeTest extends ServiceEdgeContract {
+
+    @Override
+    protected String securedPath() {
+        return "/api/notification/me";
+    }
+
+    @Override
+    protected String[] readinessChecks() {
+        return new String[] {"Kafka connection health check", "Reactive PostgreSQL connections health check"};
+    }
+}

@@ -1,0 +1,24 @@
+package io.parley.presence;
+
+import io.parley.testsupport.KafkaResource;
+import io.parley.testsupport.OidcResource;
+import io.parley.testsupport.ServiceEdgeContract;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The presence service's edge: authentication, health, metrics and OpenAPI, against real infrastructure. */
+@QuarkusTest
+@WithTestResource(KafkaResource.class)
+@WithTestResource(OidcResource.class)
+class PresenceEdgeTest extends ServiceEdgeContract {
+
+    @Override
+    protected String securedPath() {
+        return "/api/presence/me";
+    }
+
+    @Override
+    protected String[] readinessChecks() {
+        return new String[] {"Kafka connection health check"};
+    }
+}
