@@ -83,10 +83,20 @@ public final class Keycloak implements AutoCloseable {
         process.stop(Duration.ofSeconds(20));
     }
 
+    /** True when the distribution is already unpacked (and so has probably been built once). */
+    public static boolean unpacked(Path cacheDir) {
+        return Files.isExecutable(home(cacheDir).resolve("bin/kc.sh"));
+    }
+
+    private static Path home(Path cacheDir) {
+        String zip = StackArtifacts.keycloakDistribution().getFileName().toString();
+        return cacheDir.resolve(zip.replace(".zip", "").replace("-quarkus-dist", ""));
+    }
+
     private static Path unpack(Path cacheDir, Path log) {
         Path zip = StackArtifacts.keycloakDistribution();
-        String folder = zip.getFileName().toString().replace(".zip", "").replace("-quarkus-dist", "");
-        Path home = cacheDir.resolve(folder);
+        Path home = home(cacheDir);
+        String folder = home.getFileName().toString();
         if (Files.isExecutable(home.resolve("bin/kc.sh"))) {
             return home;
         }

@@ -134,7 +134,8 @@ public final class LocalStack implements AutoCloseable {
             ready(Postgres.NAME, "postgresql://127.0.0.1:" + postgres.port() + " (user postgres)",
                     logs.resolve("postgres.log"), -1);
 
-            progress(Keycloak.NAME, "starting (first start unpacks and builds: about a minute)", logs.resolve("keycloak.log"));
+            progress(Keycloak.NAME, Keycloak.unpacked(options.cacheDir()) ? "starting"
+                    : "starting (first start unpacks and builds it: about a minute)", logs.resolve("keycloak.log"));
             keycloak = Keycloak.start(options.cacheDir(), realm, postgres, "keycloak", options.ports().keycloak(),
                     logs.resolve("keycloak.log"), options.pidDir());
             started.add(keycloak);
@@ -144,12 +145,13 @@ public final class LocalStack implements AutoCloseable {
                         keycloak.process().pid());
             }, pool);
 
-            join(kafkaReady);
+            // Services boot while Kafka and Keycloak still start: they are ready once their connections are.
             List<CompletableFuture<Void>> servicesReady = new ArrayList<>();
             for (ServiceSpec spec : SERVICES) {
                 servicesReady.add(startService(spec.name(), jars.get(spec.name()), serviceConfig(spec), pool));
             }
             servicesReady.add(startService("gateway", jars.get("gateway"), gatewayConfig(), pool));
+            join(kafkaReady);
             join(keycloakReady);
             servicesReady.forEach(LocalStack::join);
         } finally {

@@ -22,6 +22,9 @@ public final class ParleyCli {
     /** Libraries log through java.util.logging here; only their warnings concern a person at the console. */
     private static final List<Logger> QUIET = List.of(Logger.getLogger("org.apache.kafka"), Logger.getLogger("io.zonky"));
 
+    /** Set once a stop was asked for, so that processes ending on request are not reported as crashes. */
+    private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+
     private final Path projectDir;
     private final Path stateDir;
     private final Path cacheDir;
@@ -37,7 +40,8 @@ public final class ParleyCli {
     }
 
     public static void main(String[] args) {
-        QUIET.forEach(logger -> logger.setLevel(Level.WARNING));
+        // The readiness probe polls the broker before it listens; the client's connection warnings are expected.
+        QUIET.forEach(logger -> logger.setLevel(Level.SEVERE));
         String command = args.length == 0 ? "up" : args[0];
         ParleyCli cli = new ParleyCli();
         int code = switch (command) {
@@ -88,6 +92,7 @@ public final class ParleyCli {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
             out.println();
             out.println("Stopping Parley...");
             stack.close();
@@ -111,8 +116,13 @@ public final class ParleyCli {
         processes.add(stack.keycloak().process());
         stack.services().forEach(s -> processes.add(s.process()));
         for (ChildProcess process : processes) {
-            process.onExit().thenAccept(p -> System.err.printf("%n%s exited unexpectedly (exit %d); see %s. "
-                    + "Stop with Ctrl-C and start again.%n", process.name(), p.exitValue(), process.log()));
+            process.onExit().thenAccept(p -> {
+                if (stopping.get()) {
+                    return;
+                }
+                System.err.printf("%n%s exited unexpectedly (exit %d); see %s. "
+                    + "Stop with Ctrl-C and start again.%n", process.name(), p.exitValue(), process.log());
+            });
         }
     }
 

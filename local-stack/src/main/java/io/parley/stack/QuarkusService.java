@@ -42,7 +42,12 @@ public final class QuarkusService implements AutoCloseable {
                 "-Xms32m", "-Xmx160m", "-Xss512k", "-XX:+UseSerialGC", "-XX:ReservedCodeCacheSize=64m",
                 "-XX:+ExitOnOutOfMemoryError", "-Dquarkus.http.port=" + port));
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.addAll(List.of("-cp", StackArtifacts.watchdogClasspath() + java.io.File.pathSeparator + jar,
+        Path classDataArchive = jar.resolveSibling("app-cds.jsa");
+        if (Files.isRegularFile(classDataArchive)) {
+            command.add("-XX:SharedArchiveFile=" + classDataArchive);
+        }
+        // The runnable jar comes first: a class-data archive only applies when the classpath starts as it did at build.
+        command.addAll(List.of("-cp", jar + java.io.File.pathSeparator + StackArtifacts.watchdogClasspath(),
                 "io.parley.stack.child.ParentWatchdog", "io.quarkus.bootstrap.runner.QuarkusEntryPoint"));
         long started = System.nanoTime();
         return new QuarkusService(name, ChildProcess.start(name, command, Map.of(), jar.getParent(), log, pidDir),
