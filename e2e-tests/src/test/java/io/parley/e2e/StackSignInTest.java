@@ -1,0 +1,171 @@
+package io.parley.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.parley.stack.LocalStack;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The local stack exactly as {@code ./parley up} starts it (on free ports): every component becomes
+ * ready; alice signs in through the real Keycloak login page at the gateway and reaches a secured
+ * endpoint of every service, which each validate her token themselves; anonymous requests are refused.
+ */
+class StackSignInTest {
+
+    private static final List<String> SERVICES = List.of("signaling", "presence", "notification", "admin", "media");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ByteArrayOutputStream PROGRESS = new ByteArrayOutputStream();
+    private static LocalStack stack;
+    private static String gateway;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        Path project = Path.of(System.getProperty("parley.project.dir", "..")).toAbsolutePath().normalize();
+        Path state = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "stack-");
+        Path cache = Path.of(System.getProperty("user.home"), ".cache", "parley");
+        PrintStream progress = new PrintStream(new TeeStream(PROGRESS, System.out), true, StandardCharsets.UTF_8);
+        stack = LocalStack.start(new LocalStack.Options(project, state, cache, LocalStack.PortPlan.free(), null,
+                Duration.ofSeconds(300), progress));
+        stack.printTable();
+        gateway = "http://localhost:" + stack.gatewayPort();
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void everyComponentIsListedAsReady() {
+        String table = PROGRESS.toString(StandardCharsets.UTF_8);
+        for (String component : List.of("postgresql", "kafka", "keycloak", "signaling", "presence", "notification",
+                "admin", "media", "gateway")) {
+            assertTrue(stack.rows().stream().anyMatch(r -> r.component().equals(component) && r.state().equals("ready")),
+                    component + " missing from " + stack.rows());
+            assertTrue(table.contains(component), table);
+        }
+    }
+
+    @Test
+    void aliceSignsInAtTheGatewayAndEveryServiceKnowsHer() throws Exception {
+        BrowserSession browser = new BrowserSession();
+        HttpResponse<String> landing = browser.signIn(gateway + "/", "alice", "alice");
+        assertEquals(200, landing.statusCode(), landing.body());
+        assertTrue(landing.body().contains("Signed in as"), landing.body());
+
+        JsonNode me = JSON.readTree(browser.get(gateway + "/api/gateway/me").body());
+        assertEquals("alice", me.get("username").asText());
+        assertEquals("Alice Anderson", me.get("name").asText());
+
+        for (String service : SERVICES) {
+            HttpResponse<String> response = browser.get(gateway + "/api/" + service + "/me");
+            assertEquals(200, response.statusCode(), service + ": " + response.body());
+            JsonNode body = JSON.readTree(response.body());
+            assertEquals(service + "-service", body.get("service").asText());
+            assertEquals("alice", body.get("username").asText(), service);
+            assertEquals(me.get("userId").asText(), body.get("userId").asText(), service);
+        }
+    }
+
+    @Test
+    void wrongPasswordDoesNotSignIn() throws Exception {
+        BrowserSession browser = new BrowserSession();
+        HttpResponse<String> response = browser.signIn(gateway + "/", "alice", "not-her-password");
+        assertTrue(response.body().contains("Invalid username or password"), response.body());
+        assertEquals(401, browser.get(gateway + "/api/signaling/me").statusCode());
+    }
+
+    @Test
+    void adminGroupMembershipReachesTheServices() throws Exception {
+        BrowserSession browser = new BrowserSession();
+        browser.signIn(gateway + "/", "admin", "admin");
+        JsonNode body = JSON.readTree(browser.get(gateway + "/api/admin/me").body());
+        assertTrue(body.get("groups").toString().contains("/platform/administrators"), body.toString());
+    }
+
+    @Test
+    void anonymousRequestsAreRefused() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (String service : SERVICES) {
+            HttpResponse<String> viaGateway = http.send(HttpRequest.newBuilder(URI.create(gateway + "/api/" + service + "/me"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, viaGateway.statusCode(), service + " via gateway");
+        }
+        for (var service : stack.services()) {
+            if (service.name().equals("gateway")) {
+                continue;
+            }
+            HttpResponse<String> direct = http.send(HttpRequest.newBuilder(URI.create(service.url() + "/api/"
+                    + service.name() + "/me")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, direct.statusCode(), service.name() + " directly");
+        }
+        HttpResponse<String> landing = http.send(HttpRequest.newBuilder(URI.create(gateway + "/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, landing.statusCode());
+        assertTrue(landing.headers().firstValue("Location").orElse("").startsWith(stack.keycloak().issuer()),
+                landing.headers().toString());
+    }
+
+    @Test
+    void servicesValidateKeycloakTokensThemselves() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String form = "grant_type=password&client_id=parley-cli&username=bob&password=bob";
+        HttpResponse<String> tokens = http.send(HttpRequest.newBuilder(URI.create(stack.keycloak().issuer()
+                + "/protocol/openid-connect/token")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, tokens.statusCode(), tokens.body());
+        String token = JSON.readTree(tokens.body()).get("access_token").asText();
+        String[] parts = token.split("\\.");
+        String tampered = parts[0] + "." + parts[1] + "." + new StringBuilder(parts[2]).reverse();
+        for (var service : stack.services()) {
+            String url = service.url() + "/api/" + service.name() + "/me";
+            HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ok.statusCode(), service.name() + ": " + ok.body());
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(url))
+                    .header("Authorization", "Bearer " + tampered).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, refused.statusCode(), service.name() + " accepted a tampered token");
+        }
+    }
+
+    /** Copies the stack's progress to the console while keeping it for assertions. */
+    private static final class TeeStream extends java.io.OutputStream {
+        private final java.io.OutputStream a;
+        private final java.io.OutputStream b;
+
+        TeeStream(java.io.OutputStream a, java.io.OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public void write(int value) throws java.io.IOException {
+            a.write(value);
+            b.write(value);
+        }
+
+        @Override
+        public void write(byte[] bytes, int off, int len) throws java.io.IOException {
+            a.write(bytes, off, len);
+            b.write(bytes, off, len);
+        }
+    }
+}
