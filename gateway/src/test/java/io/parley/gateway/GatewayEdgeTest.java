@@ -49,4 +49,11 @@ class GatewayEdgeTest extends ServiceEdgeContract {
     void browserWithoutSessionIsSentToSignIn() {
         given().redirects().follow(false).when().get("/").then().statusCode(302);
     }
+
+    @Test
+    void demoAvatarsAreServedWithoutSignIn() {
+        given().when().get("/avatars/alice.svg").then().statusCode(200)
+                .contentType(org.hamcrest.Matchers.containsString("image/svg+xml"))
+                .body(org.hamcrest.Matchers.containsString("<svg"));
+    }
 }
