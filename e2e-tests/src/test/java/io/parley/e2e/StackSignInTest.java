@@ -38,7 +38,7 @@ class StackSignInTest {
     static void startStack() throws Exception {
         Path project = Path.of(System.getProperty("parley.project.dir", "..")).toAbsolutePath().normalize();
         Path state = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "stack-");
-        Path cache = Path.of(System.getProperty("user.home"), ".cache", "parley");
+        Path cache = io.parley.stack.StackPaths.cacheDir();
         PrintStream progress = new PrintStream(new TeeStream(PROGRESS, System.out), true, StandardCharsets.UTF_8);
         stack = LocalStack.start(new LocalStack.Options(project, state, cache, LocalStack.PortPlan.free(), null,
                 Duration.ofSeconds(300), progress));

@@ -34,8 +34,7 @@ public final class ParleyCli {
     private ParleyCli() {
         projectDir = Path.of(System.getProperty("parley.project.dir", ".")).toAbsolutePath().normalize();
         stateDir = Path.of(env("PARLEY_HOME", projectDir.resolve(".parley").toString())).toAbsolutePath();
-        cacheDir = Path.of(env("PARLEY_CACHE", Path.of(System.getProperty("user.home"), ".cache", "parley").toString()))
-                .toAbsolutePath();
+        cacheDir = StackPaths.cacheDir();
         pidDir = stateDir.resolve("pids");
     }
 

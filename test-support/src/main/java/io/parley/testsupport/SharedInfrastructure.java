@@ -39,7 +39,7 @@ public final class SharedInfrastructure {
 
     public static synchronized Postgres postgres() {
         if (postgres == null) {
-            Path cache = Path.of(System.getProperty("user.home"), ".cache", "parley", "postgres");
+            Path cache = io.parley.stack.StackPaths.cacheDir().resolve("postgres");
             postgres = Postgres.start(root().resolve("postgres"), cache, Ports.free(), true, DATABASES,
                     root().resolve("logs/postgres.log"), null);
             Runtime.getRuntime().addShutdownHook(new Thread(postgres::close, "stop-test-postgres"));
