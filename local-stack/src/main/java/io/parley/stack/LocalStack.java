@@ -187,6 +187,7 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> config = commonConfig();
         if (spec.hasDatabase()) {
             config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl(spec.name()));
+            config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl(spec.name()));
         }
         return config;
     }

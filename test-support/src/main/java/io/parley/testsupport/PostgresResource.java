@@ -22,6 +22,7 @@ public final class PostgresResource implements QuarkusTestResourceLifecycleManag
         Postgres postgres = SharedInfrastructure.postgres();
         return Map.of(
                 "quarkus.datasource.reactive.url", postgres.reactiveUrl(database),
+                "quarkus.datasource.jdbc.url", postgres.jdbcUrl(database),
                 "quarkus.datasource.username", Postgres.USER,
                 "quarkus.datasource.password", Postgres.PASSWORD);
     }
