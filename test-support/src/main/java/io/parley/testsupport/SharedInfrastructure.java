@@ -1,6 +1,7 @@
 package io.parley.testsupport;
 
 import io.parley.stack.KafkaBroker;
+import io.parley.stack.Keycloak;
 import io.parley.stack.Ports;
 import io.parley.stack.Postgres;
 import java.io.IOException;
@@ -17,11 +18,13 @@ import java.util.List;
 public final class SharedInfrastructure {
 
     /** Databases every service's tests may use; created once when PostgreSQL starts. */
-    public static final List<String> DATABASES = List.of("signaling", "notification", "admin", "presence", "test");
+    public static final List<String> DATABASES = List.of("signaling", "notification", "admin", "presence", "keycloak",
+            "test");
 
     private static KafkaBroker kafka;
     private static Postgres postgres;
     private static TestOidcIssuer oidc;
+    private static Keycloak keycloak;
     private static Path root;
 
     private SharedInfrastructure() {
@@ -53,6 +56,22 @@ public final class SharedInfrastructure {
             Runtime.getRuntime().addShutdownHook(new Thread(oidc::close, "stop-test-oidc"));
         }
         return oidc;
+    }
+
+    /**
+     * A real Keycloak with the demo realm (deploy/keycloak/parley-realm.json), data in the shared
+     * PostgreSQL. Slow to start (about 10 s warm, a minute the first time it is unpacked): use it where the
+     * test needs Keycloak itself (login pages, its admin API), and {@link #oidc()} elsewhere.
+     */
+    public static synchronized Keycloak keycloak() {
+        if (keycloak == null) {
+            Path project = Path.of(System.getProperty("parley.project.dir", "..")).toAbsolutePath().normalize();
+            keycloak = Keycloak.start(io.parley.stack.StackPaths.cacheDir(),
+                    project.resolve("deploy/keycloak/parley-realm.json"), postgres(), "keycloak", Ports.free(),
+                    root().resolve("logs/keycloak.log"), null).awaitReady(Duration.ofMinutes(5));
+            Runtime.getRuntime().addShutdownHook(new Thread(keycloak::close, "stop-test-keycloak"));
+        }
+        return keycloak;
     }
 
     private static Path root() {
