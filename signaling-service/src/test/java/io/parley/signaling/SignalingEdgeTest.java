@@ -22,6 +22,7 @@ class SignalingEdgeTest extends ServiceEdgeContract {
 
     @Override
     protected String[] readinessChecks() {
-        return new String[] {"Kafka connection health check", "Reactive PostgreSQL connections health check"};
+        return new String[] {"Kafka connection health check", "Reactive PostgreSQL connections health check",
+            "directory view", "signaling relay"};
     }
 }

@@ -73,6 +73,11 @@ public final class TestOidcIssuer implements AutoCloseable {
                 .sign(keys.getPrivate());
     }
 
+    /** A valid token that expires after {@code seconds}. */
+    public String shortLivedToken(String username, long seconds) {
+        return claims(username).expiresAt(Instant.now().plusSeconds(seconds)).jws().keyId(KEY_ID).sign(keys.getPrivate());
+    }
+
     /** A valid token for the demo administrator. */
     public String adminToken() {
         return accessToken("admin", ADMIN_GROUP);

@@ -47,9 +47,17 @@ public final class WsTestClient implements AutoCloseable {
         this.socket = builder.buildAsync(uri, new Listener()).get(10, TimeUnit.SECONDS);
     }
 
-    /** Connects to {@code ws://host:port/path} as the holder of {@code token} (null: anonymous). */
+    /**
+     * Connects to {@code ws://host:port/path} as the holder of {@code token} (null: anonymous); an
+     * {@code http(s)://} URI, as {@code @TestHTTPResource} gives, is taken to mean {@code ws(s)://}.
+     */
     public static WsTestClient connect(URI uri, String token, String name) throws Exception {
-        return new WsTestClient(uri, token, name);
+        String scheme = switch (uri.getScheme()) {
+            case "http" -> "ws";
+            case "https" -> "wss";
+            default -> uri.getScheme();
+        };
+        return new WsTestClient(new URI(scheme, uri.getRawSchemeSpecificPart(), null), token, name);
     }
 
     /** Sends {@code {id, type, payload}} and returns the id used. */
