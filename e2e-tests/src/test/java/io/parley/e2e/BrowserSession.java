@@ -41,6 +41,12 @@ final class BrowserSession {
         return follow(send(post));
     }
 
+    /** The Cookie header this browser would send to {@code url}'s host. */
+    String cookieHeader(String url) {
+        return cookiesByHost.getOrDefault(URI.create(url).getAuthority(), Map.of()).entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("; "));
+    }
+
     HttpResponse<String> get(String url) throws IOException, InterruptedException {
         return send(request(url).GET().build());
     }

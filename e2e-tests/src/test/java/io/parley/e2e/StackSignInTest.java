@@ -86,6 +86,23 @@ class StackSignInTest {
     }
 
     @Test
+    void signalingSocketThroughTheGatewayBelongsToTheSignedInUser() throws Exception {
+        BrowserSession browser = new BrowserSession();
+        browser.signIn(gateway + "/", "carol", "carol");
+        String carolId = JSON.readTree(browser.get(gateway + "/api/gateway/me").body()).get("userId").asText();
+        try (var socket = io.parley.testsupport.WsTestClient.connect(URI.create(gateway + "/ws/signaling"),
+                java.util.Map.of("Cookie", browser.cookieHeader(gateway)), "carol-via-gateway")) {
+            JsonNode welcome = socket.awaitEvent("welcome", p -> true).path("payload");
+            assertEquals(carolId, welcome.get("userId").asText());
+            assertEquals(1, welcome.get("protocolVersion").asInt());
+            JsonNode calls = socket.ok("list_calls", java.util.Map.of());
+            assertTrue(calls.get("calls").isArray());
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> io.parley.testsupport.WsTestClient.connect(
+                URI.create(gateway + "/ws/signaling"), java.util.Map.of(), "anonymous-via-gateway"));
+    }
+
+    @Test
     void wrongPasswordDoesNotSignIn() throws Exception {
         BrowserSession browser = new BrowserSession();
         HttpResponse<String> response = browser.signIn(gateway + "/", "alice", "not-her-password");

@@ -35,7 +35,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** Where things listen. {@link #standard()} is what the README documents. */
     public record PortPlan(int gateway, Map<String, Integer> services, int keycloak, int kafka, int kafkaController,
-            int postgres) {
+            int postgres, int turn) {
 
         public static PortPlan standard() {
             Map<String, Integer> services = new LinkedHashMap<>();
@@ -43,7 +43,7 @@ public final class LocalStack implements AutoCloseable {
             for (ServiceSpec spec : SERVICES) {
                 services.put(spec.name(), port++);
             }
-            return new PortPlan(8080, services, 8180, 9092, 9093, 15432);
+            return new PortPlan(8080, services, 8180, 9092, 9093, 15432, 3478);
         }
 
         public static PortPlan free() {
@@ -51,7 +51,8 @@ public final class LocalStack implements AutoCloseable {
             for (ServiceSpec spec : SERVICES) {
                 services.put(spec.name(), Ports.free());
             }
-            return new PortPlan(Ports.free(), services, Ports.free(), Ports.free(), Ports.free(), Ports.free());
+            return new PortPlan(Ports.free(), services, Ports.free(), Ports.free(), Ports.free(), Ports.free(),
+                    Ports.free());
         }
 
         /** Every port with the component that wants it, in start order. */
@@ -62,6 +63,7 @@ public final class LocalStack implements AutoCloseable {
             claims.put(kafkaController, KafkaBroker.NAME + " controller");
             claims.put(keycloak, Keycloak.NAME);
             services.forEach((name, port) -> claims.put(port, name));
+            claims.put(turn, "media (TURN relay)");
             claims.put(gateway, "gateway");
             return claims;
         }
@@ -170,7 +172,9 @@ public final class LocalStack implements AutoCloseable {
         }
         return CompletableFuture.runAsync(() -> {
             service.awaitReady(Duration.ofSeconds(60));
-            ready(name, service.url() + (name.equals("gateway") ? "  <- open this" : ""), log, service.process().pid(),
+            String address = service.url() + (name.equals("gateway") ? "  <- open this"
+                    : name.equals("media") ? " + turn:localhost:" + options.ports().turn() : "");
+            ready(name, address, log, service.process().pid(),
                     String.format(" (JVM to ready: %.1f s)", service.secondsToReady()));
         }, pool);
     }
@@ -185,6 +189,9 @@ public final class LocalStack implements AutoCloseable {
 
     private Map<String, String> serviceConfig(ServiceSpec spec) {
         Map<String, String> config = commonConfig();
+        if (spec.name().equals("media")) {
+            config.put("parley.turn.port", Integer.toString(options.ports().turn()));
+        }
         if (spec.hasDatabase()) {
             config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl(spec.name()));
             config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl(spec.name()));

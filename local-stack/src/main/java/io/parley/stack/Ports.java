@@ -21,11 +21,12 @@ public final class Ports {
         }
     }
 
-    /** True when something already listens on (or holds) the port on any local address. */
+    /** True when something already holds the port, TCP or UDP, on any local address. */
     public static boolean taken(int port) {
-        try (ServerSocket socket = new ServerSocket()) {
+        try (ServerSocket socket = new ServerSocket(); java.net.DatagramSocket datagram = new java.net.DatagramSocket(null)) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(port));
+            datagram.bind(new InetSocketAddress(port));
             return false;
         } catch (IOException e) {
             return true;

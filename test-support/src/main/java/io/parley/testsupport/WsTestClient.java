@@ -38,12 +38,10 @@ public final class WsTestClient implements AutoCloseable {
     public record CloseStatus(int code, String reason) {
     }
 
-    private WsTestClient(URI uri, String token, String name) throws Exception {
+    private WsTestClient(URI uri, java.util.Map<String, String> headers, String name) throws Exception {
         this.name = name;
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
-        if (token != null) {
-            builder.header("Authorization", "Bearer " + token);
-        }
+        headers.forEach(builder::header);
         this.socket = builder.buildAsync(uri, new Listener()).get(10, TimeUnit.SECONDS);
     }
 
@@ -52,12 +50,17 @@ public final class WsTestClient implements AutoCloseable {
      * {@code http(s)://} URI, as {@code @TestHTTPResource} gives, is taken to mean {@code ws(s)://}.
      */
     public static WsTestClient connect(URI uri, String token, String name) throws Exception {
+        return connect(uri, token == null ? java.util.Map.of() : java.util.Map.of("Authorization", "Bearer " + token), name);
+    }
+
+    /** Connects sending {@code headers} with the upgrade request (e.g. a browser's session cookie). */
+    public static WsTestClient connect(URI uri, java.util.Map<String, String> headers, String name) throws Exception {
         String scheme = switch (uri.getScheme()) {
             case "http" -> "ws";
             case "https" -> "wss";
             default -> uri.getScheme();
         };
-        return new WsTestClient(new URI(scheme, uri.getRawSchemeSpecificPart(), null), token, name);
+        return new WsTestClient(new URI(scheme, uri.getRawSchemeSpecificPart(), null), headers, name);
     }
 
     /** Sends {@code {id, type, payload}} and returns the id used. */
