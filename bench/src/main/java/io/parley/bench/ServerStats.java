@@ -1,0 +1,65 @@
+package io.parley.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads a running service's memory: heap in use from its Prometheus metrics, RSS from /proc via its pid file. */
+final class ServerStats {
+
+    private static final Pattern HEAP = Pattern.compile("^jvm_memory_used_bytes\\{area=\"heap\".*\\} ([0-9.eE+]+)$",
+            Pattern.MULTILINE);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private ServerStats() {
+    }
+
+    /** Heap in use, in bytes, summed over the heap pools. */
+    static long heapUsed(String serviceUrl) throws Exception {
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(serviceUrl + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = HEAP.matcher(metrics);
+        double total = 0;
+        while (m.find()) {
+            total += Double.parseDouble(m.group(1));
+        }
+        return (long) total;
+    }
+
+    /** The pid of a stack component from {@code .parley/pids/<name>.pid}, if the stack runs. */
+    static Optional<Long> pid(Path stateDir, String name) {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(stateDir.resolve("pids").resolve(name + ".pid")).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Resident memory of a process in bytes (0 when unknown). */
+    static long rss(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    /** Runs a full GC in the process (jcmd), so heap readings show what is really retained. */
+    static void gc(long pid) throws Exception {
+        Process jcmd = new ProcessBuilder("jcmd", Long.toString(pid), "GC.run").redirectErrorStream(true).start();
+        jcmd.getInputStream().readAllBytes();
+        jcmd.waitFor();
+    }
+}
