@@ -90,6 +90,13 @@ public final class ChildProcess {
         }
     }
 
+    /** Kills the process tree at once (SIGKILL), as a crash or an OOM killer would; for fault tests. */
+    public void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.onExit().join();
+    }
+
     /** Asks the process tree to stop, waits up to {@code grace}, then kills what is left. */
     public void stop(Duration grace) {
         stopTree(process.toHandle(), grace);

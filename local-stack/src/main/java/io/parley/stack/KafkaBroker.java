@@ -83,6 +83,14 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * A handle on a broker that runs already (started by someone else in this JVM or outside it): it
+     * reports the address and does not stop the broker on close.
+     */
+    public static KafkaBroker attach(String bootstrapServers) {
+        return new KafkaBroker(null, Integer.parseInt(bootstrapServers.substring(bootstrapServers.lastIndexOf(':') + 1)));
+    }
+
     /** Waits until the broker answers a metadata request. */
     public KafkaBroker awaitReady(Duration timeout) {
         Await.until(NAME, timeout, process::alive, this::answers, process.log());
@@ -109,7 +117,9 @@ public final class KafkaBroker implements AutoCloseable {
 
     @Override
     public void close() {
-        process.stop(Duration.ofSeconds(15));
+        if (process != null) {
+            process.stop(Duration.ofSeconds(15));
+        }
     }
 
     static String javaExecutable() {

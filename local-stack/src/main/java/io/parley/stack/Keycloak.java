@@ -58,6 +58,15 @@ public final class Keycloak implements AutoCloseable {
         return new Keycloak(ChildProcess.start(NAME, command, env, home, log, pidDir), port);
     }
 
+    /** A handle on a Keycloak that runs already on {@code port}: gives its URLs, and does not stop it on close. */
+    public static Keycloak attach(int port) {
+        return new Keycloak(null, port);
+    }
+
+    public int port() {
+        return port;
+    }
+
     /** Waits until the realm's OIDC discovery document is served. */
     public Keycloak awaitReady(Duration timeout) {
         Await.until(NAME, timeout, process::alive, () -> Await.http200(issuer() + "/.well-known/openid-configuration"),
@@ -80,7 +89,9 @@ public final class Keycloak implements AutoCloseable {
 
     @Override
     public void close() {
-        process.stop(Duration.ofSeconds(20));
+        if (process != null) {
+            process.stop(Duration.ofSeconds(20));
+        }
     }
 
     /** True when the distribution is already unpacked (and so has probably been built once). */

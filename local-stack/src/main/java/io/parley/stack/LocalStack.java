@@ -189,6 +189,9 @@ public final class LocalStack implements AutoCloseable {
 
     private Map<String, String> serviceConfig(ServiceSpec spec) {
         Map<String, String> config = commonConfig();
+        if (spec.name().equals("presence")) {
+            config.put("parley.directory.keycloak-url", "http://localhost:" + options.ports().keycloak());
+        }
         if (spec.name().equals("media")) {
             config.put("parley.turn.port", Integer.toString(options.ports().turn()));
         }

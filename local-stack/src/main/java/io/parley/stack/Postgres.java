@@ -23,13 +23,20 @@ public final class Postgres implements AutoCloseable {
     public static final String PASSWORD = "postgres";
 
     private final EmbeddedPostgres server;
+    private final int port;
     private final Path dataDir;
     private final Path pidFile;
 
-    private Postgres(EmbeddedPostgres server, Path dataDir, Path pidFile) {
+    private Postgres(EmbeddedPostgres server, int port, Path dataDir, Path pidFile) {
         this.server = server;
+        this.port = port;
         this.dataDir = dataDir;
         this.pidFile = pidFile;
+    }
+
+    /** A handle on a server that runs already: gives its URLs, and does not stop it on close. */
+    public static Postgres attach(int port) {
+        return new Postgres(null, port, null, null);
     }
 
     /**
@@ -61,7 +68,7 @@ public final class Postgres implements AutoCloseable {
                 pidFile = pidDir.resolve(NAME + ".pid");
                 Files.writeString(pidFile, Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
             }
-            Postgres postgres = new Postgres(server, dataDir, pidFile);
+            Postgres postgres = new Postgres(server, server.getPort(), dataDir, pidFile);
             postgres.createDatabases(databases);
             return postgres;
         } catch (IOException | RuntimeException e) {
@@ -87,7 +94,7 @@ public final class Postgres implements AutoCloseable {
     }
 
     public int port() {
-        return server.getPort();
+        return port;
     }
 
     /** A JDBC URL for {@code database}. */
@@ -106,6 +113,9 @@ public final class Postgres implements AutoCloseable {
 
     @Override
     public void close() {
+        if (server == null) {
+            return;
+        }
         try {
             server.close();
             if (pidFile != null) {

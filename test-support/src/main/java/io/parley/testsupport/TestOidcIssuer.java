@@ -38,11 +38,31 @@ public final class TestOidcIssuer implements AutoCloseable {
     private final KeyPair strangerKeys;
     private final String issuer;
 
-    private TestOidcIssuer(HttpServer server, KeyPair keys, KeyPair strangerKeys) {
+    private TestOidcIssuer(HttpServer server, int port, KeyPair keys, KeyPair strangerKeys) {
         this.server = server;
         this.keys = keys;
         this.strangerKeys = strangerKeys;
-        this.issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/realms/parley";
+        this.issuer = "http://127.0.0.1:" + port + "/realms/parley";
+    }
+
+    /**
+     * Signs with the keys of an issuer that already serves on {@code port} (started elsewhere in this JVM,
+     * e.g. by another class loader); serves nothing itself.
+     */
+    static TestOidcIssuer attach(int port, KeyPair keys, KeyPair strangerKeys) {
+        return new TestOidcIssuer(null, port, keys, strangerKeys);
+    }
+
+    int port() {
+        return Integer.parseInt(issuer.substring(issuer.lastIndexOf(':') + 1, issuer.indexOf('/', issuer.lastIndexOf(':'))));
+    }
+
+    KeyPair keys() {
+        return keys;
+    }
+
+    KeyPair strangerKeys() {
+        return strangerKeys;
     }
 
     public static TestOidcIssuer start() {
@@ -50,7 +70,8 @@ public final class TestOidcIssuer implements AutoCloseable {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            TestOidcIssuer issuer = new TestOidcIssuer(server, generator.generateKeyPair(), generator.generateKeyPair());
+            TestOidcIssuer issuer = new TestOidcIssuer(server, server.getAddress().getPort(), generator.generateKeyPair(),
+                    generator.generateKeyPair());
             server.createContext("/realms/parley/.well-known/openid-configuration", issuer::discovery);
             server.createContext("/realms/parley/protocol/openid-connect/certs", issuer::jwks);
             server.start();
@@ -163,6 +184,8 @@ public final class TestOidcIssuer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        if (server != null) {
+            server.stop(0);
+        }
     }
 }
