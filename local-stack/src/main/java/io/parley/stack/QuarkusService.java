@@ -41,6 +41,11 @@ public final class QuarkusService implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(KafkaBroker.javaExecutable(),
                 "-Xms32m", "-Xmx160m", "-Xss512k", "-XX:+UseSerialGC", "-XX:ReservedCodeCacheSize=64m",
                 "-XX:+ExitOnOutOfMemoryError", "-Dquarkus.http.port=" + port));
+        // PARLEY_<SERVICE>_JAVA_OPTS (e.g. PARLEY_SIGNALING_JAVA_OPTS=-Xmx1g) comes after the defaults, so it wins.
+        String extra = System.getenv("PARLEY_" + name.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         Path classDataArchive = jar.resolveSibling("app-cds.jsa");
         if (Files.isRegularFile(classDataArchive)) {
