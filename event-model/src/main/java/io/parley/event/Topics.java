@@ -18,6 +18,13 @@ public final class Topics {
     /** Signaling messages for a user's connections on other signaling instances; keyed by target user id. */
     public static final String SIGNALING_RELAY = "parley.signaling-relay";
 
+    /**
+     * Administrators' settings that services act on, such as which call providers are enabled
+     * ({@link io.parley.event.settings.SettingsChanged}); compacted, one key
+     * ({@link io.parley.event.settings.SettingsChanged#KEY}).
+     */
+    public static final String SETTINGS = "parley.settings";
+
     private Topics() {
     }
 }

@@ -15,7 +15,10 @@ import io.parley.event.call.EndReason;
 import io.parley.event.call.Party;
 import io.parley.event.presence.PresenceChanged;
 import io.parley.event.presence.PresenceStatus;
+import io.parley.event.settings.ProviderState;
+import io.parley.event.settings.SettingsChanged;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Events survive the JSON trip between services, and read as docs/events.md shows them. */
@@ -56,5 +59,34 @@ class EventJsonTest {
         assertEquals(changed, json.readValue(json.writeValueAsString(changed), PresenceChanged.class));
         assertFalse(PresenceStatus.DND.rings());
         assertTrue(PresenceStatus.AWAY.rings());
+    }
+
+    @Test
+    void settingsChangedRoundTripsWithProvidersOnly() throws Exception {
+        SettingsChanged changed = new SettingsChanged("e-3", Instant.parse("2026-11-24T10:00:00Z"), 7,
+                List.of(new ProviderState("webrtc", "WebRTC", true), new ProviderState("sip", "SIP", false)), "u-admin");
+        String text = json.writeValueAsString(changed);
+        assertEquals("{\"eventId\":\"e-3\",\"occurredAt\":\"2026-11-24T10:00:00Z\",\"version\":7,"
+                + "\"providers\":[{\"id\":\"webrtc\",\"name\":\"WebRTC\",\"enabled\":true},"
+                + "{\"id\":\"sip\",\"name\":\"SIP\",\"enabled\":false}],\"changedBy\":\"u-admin\"}", text);
+        assertEquals(changed, json.readValue(text, SettingsChanged.class));
+        SettingsChanged beforeAnyChange = new SettingsChanged("e-4", Instant.parse("2026-11-24T10:00:00Z"), 0,
+                List.of(new ProviderState("webrtc", "WebRTC", true)), null);
+        assertFalse(json.writeValueAsString(beforeAnyChange).contains("changedBy"));
+    }
+
+    @Test
+    void documentedSettingsChangedParsesAndTellsWhichProvidersAreEnabled() throws Exception {
+        String documented = """
+                {"eventId":"3f2a...","occurredAt":"2026-11-24T10:05:00.120Z","version":12,
+                 "providers":[{"id":"webrtc","name":"WebRTC","enabled":true},
+                              {"id":"sip","name":"SIP connector","enabled":false}],
+                 "changedBy":"9f8e7d6c-..."}
+                """;
+        SettingsChanged settings = json.readValue(documented, SettingsChanged.class);
+        assertEquals(12, settings.version());
+        assertTrue(settings.providerEnabled("webrtc"));
+        assertFalse(settings.providerEnabled("sip"));
+        assertFalse(settings.providerEnabled("unknown"), "a provider the admin service does not list is not enabled");
     }
 }

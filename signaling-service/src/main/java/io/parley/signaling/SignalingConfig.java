@@ -23,7 +23,7 @@ public interface SignalingConfig {
     /** This instance's id, unique per start: names its relay consumer group. */
     String instanceId();
 
-    /** Call providers this instance accepts (the admin service will manage these). */
+    /** Call providers enabled until the admin service has published its settings ({@code parley.settings}). */
     @WithDefault("webrtc")
     java.util.List<String> providers();
 }

@@ -361,7 +361,7 @@ class CallFlowTest extends SignalingTestBase {
     @Test
     void socketWithoutValidTokenIsRefused() {
         org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
-                () -> WsTestClient.connect(signalingUri, null, "anonymous"));
+                () -> WsTestClient.connect(signalingUri, (String) null, "anonymous"));
         org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> WsTestClient.connect(signalingUri,
                 io.parley.testsupport.SharedInfrastructure.oidc().expiredToken("alice"), "expired"));
     }

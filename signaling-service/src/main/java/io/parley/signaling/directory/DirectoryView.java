@@ -5,6 +5,7 @@ import io.parley.event.Topics;
 import io.parley.event.presence.PresenceChanged;
 import io.parley.event.presence.PresenceStatus;
 import io.parley.event.presence.UserProfile;
+import io.parley.signaling.kafka.CompactedTopicView;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -23,6 +23,7 @@ import io.parley.signaling.call.ws.ServerMessages;
 import io.parley.signaling.directory.DirectoryView;
 import io.parley.signaling.outbox.Outbox;
 import io.parley.signaling.outbox.OutboxRecord;
+import io.parley.signaling.provider.ProviderSettings;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
@@ -61,17 +62,19 @@ public class CallService {
     private final Delivery delivery;
     private final ServerMessages messages;
     private final DirectoryView directory;
+    private final ProviderSettings providers;
     private final SignalingConfig config;
     private final MeterRegistry metrics;
     private final Counter placed;
 
     public CallService(CallRepository calls, Outbox outbox, Delivery delivery, ServerMessages messages,
-            DirectoryView directory, SignalingConfig config, MeterRegistry metrics) {
+            DirectoryView directory, ProviderSettings providers, SignalingConfig config, MeterRegistry metrics) {
         this.calls = calls;
         this.outbox = outbox;
         this.delivery = delivery;
         this.messages = messages;
         this.directory = directory;
+        this.providers = providers;
         this.config = config;
         this.metrics = metrics;
         this.placed = Counter.builder("parley_calls_placed").description("calls placed").register(metrics);
@@ -79,7 +82,7 @@ public class CallService {
 
     /** Places a call: it rings, or ends at once as BUSY or UNAVAILABLE. */
     public Uni<Outcome> call(Requester who, String calleeId, boolean audio, boolean video, String provider) {
-        if (!config.providers().contains(provider)) {
+        if (!providers.enabled(provider)) {
             return Uni.createFrom().failure(CallErrors.providerDisabled(provider));
         }
         if (calleeId.equals(who.userId())) {

@@ -1,4 +1,4 @@
-package io.parley.signaling.directory;
+package io.parley.signaling.kafka;
 
 import io.quarkus.logging.Log;
 import java.time.Duration;
@@ -22,7 +22,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * followed. Runs one consumer on its own thread (the Kafka consumer blocks and is not thread-safe).
  * {@link #caughtUp()} turns true once everything that existed at start has been read.
  */
-final class CompactedTopicView<V> implements AutoCloseable {
+public final class CompactedTopicView<V> implements AutoCloseable {
 
     private final String topic;
     private final Function<String, V> parse;
@@ -33,7 +33,7 @@ final class CompactedTopicView<V> implements AutoCloseable {
     private volatile boolean caughtUp;
     private volatile boolean running = true;
 
-    CompactedTopicView(String bootstrapServers, String topic, Function<String, V> parse) {
+    public CompactedTopicView(String bootstrapServers, String topic, Function<String, V> parse) {
         this.topic = topic;
         this.parse = parse;
         Properties config = new Properties();
@@ -49,19 +49,19 @@ final class CompactedTopicView<V> implements AutoCloseable {
         thread.setDaemon(true);
     }
 
-    void start() {
+    public void start() {
         thread.start();
     }
 
-    V get(String key) {
+    public V get(String key) {
         return values.get(key);
     }
 
-    boolean caughtUp() {
+    public boolean caughtUp() {
         return caughtUp;
     }
 
-    int size() {
+    public int size() {
         return values.size();
     }
 
