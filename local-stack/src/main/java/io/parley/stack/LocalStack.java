@@ -192,6 +192,10 @@ public final class LocalStack implements AutoCloseable {
         if (spec.name().equals("presence")) {
             config.put("parley.directory.keycloak-url", "http://localhost:" + options.ports().keycloak());
         }
+        if (spec.name().equals("admin")) {
+            String turn = "turn:localhost:" + options.ports().turn();
+            config.put("parley.admin.webrtc.parley-turn-urls", turn + "?transport=udp," + turn + "?transport=tcp");
+        }
         if (spec.name().equals("media")) {
             config.put("parley.turn.port", Integer.toString(options.ports().turn()));
         }

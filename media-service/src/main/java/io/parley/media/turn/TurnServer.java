@@ -1,5 +1,6 @@
 package io.parley.media.turn;
 
+import io.parley.common.turn.TurnCredentials;
 import io.parley.media.turn.TurnMetrics.Direction;
 import io.parley.media.turn.TurnMetrics.Refusal;
 import io.quarkus.logging.Log;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.parley.common.turn.TurnCredentials;
 import java.io.File;
 import java.io.IOException;
 import java.net.DatagramPacket;

@@ -1,5 +1,6 @@
 package io.parley.media.turn;
 
+import io.parley.common.turn.TurnCredentials;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.parley.common.turn.TurnCredentials;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +14,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
-/** REST-API credential minting and verification with an injected clock. */
+/** REST-API credential minting and verification (service-common's {@link TurnCredentials}) with an injected clock. */
 class TurnCredentialsTest {
     private final Clock clock = Clock.fixed(Instant.ofEpochSecond(1_700_000_000L), ZoneOffset.UTC);
     private final TurnCredentials creds = new TurnCredentials("s3cret", clock);

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.parley.common.turn.TurnCredentials;
 import io.parley.media.turn.TurnMetrics.Direction;
 import io.parley.media.turn.TurnMetrics.Refusal;
 import java.net.BindException;

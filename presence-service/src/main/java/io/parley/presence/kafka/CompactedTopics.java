@@ -12,21 +12,12 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Makes sure the topics this service owns exist and are compacted before anything is published to them:
@@ -94,40 +85,10 @@ public class CompactedTopics {
     void ensure(Collection<String> topics) throws InterruptedException, ExecutionException, TimeoutException {
         Admin admin = clients.admin("presence-topics");
         try {
-            for (String topic : topics) {
-                NewTopic compacted = new NewTopic(topic, Optional.empty(), Optional.empty())
-                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-                try {
-                    admin.createTopics(List.of(compacted)).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                    Log.infof("kafka: created compacted topic %s", topic);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw e;
-                    }
-                    makeCompacted(admin, topic);
-                }
-            }
+            io.parley.kafka.CompactedTopics.ensure(admin, topics, ADMIN_TIMEOUT);
         } finally {
             // A timed-out request stays pending until Kafka's own API timeout; do not wait for it to retry.
             admin.close(Duration.ofSeconds(5));
         }
-    }
-
-    private static void makeCompacted(Admin admin, String topic)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        Config config = admin.describeConfigs(List.of(resource)).all()
-                .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(resource);
-        ConfigEntry policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
-        if (policy != null && policy.value() != null && policy.value().contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
-            return;
-        }
-        Log.warnf("kafka: topic %s exists with cleanup.policy=%s (created by someone else?); setting it to compact",
-                topic, policy == null ? null : policy.value());
-        AlterConfigOp compact = new AlterConfigOp(
-                new ConfigEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT),
-                AlterConfigOp.OpType.SET);
-        admin.incrementalAlterConfigs(Map.of(resource, List.of(compact))).all()
-                .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 }

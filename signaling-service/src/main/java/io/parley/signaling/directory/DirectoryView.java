@@ -5,7 +5,7 @@ import io.parley.event.Topics;
 import io.parley.event.presence.PresenceChanged;
 import io.parley.event.presence.PresenceStatus;
 import io.parley.event.presence.UserProfile;
-import io.parley.signaling.kafka.CompactedTopicView;
+import io.parley.kafka.CompactedTopicView;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,8 +26,9 @@ public class DirectoryView {
     private final CompactedTopicView<PresenceStatus> presence;
 
     public DirectoryView(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, ObjectMapper json) {
-        this.users = new CompactedTopicView<>(bootstrapServers, Topics.USERS, text -> read(json, text, UserProfile.class));
-        this.presence = new CompactedTopicView<>(bootstrapServers, Topics.PRESENCE,
+        this.users = new CompactedTopicView<>(bootstrapServers, Topics.USERS, "signaling",
+                text -> read(json, text, UserProfile.class));
+        this.presence = new CompactedTopicView<>(bootstrapServers, Topics.PRESENCE, "signaling",
                 text -> read(json, text, PresenceChanged.class).status());
     }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.event.Topics;
 import io.parley.event.settings.SettingsChanged;
 import io.parley.signaling.SignalingConfig;
-import io.parley.signaling.kafka.CompactedTopicView;
+import io.parley.kafka.CompactedTopicView;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,7 +27,7 @@ public class ProviderSettings {
     public ProviderSettings(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, ObjectMapper json,
             SignalingConfig config) {
         this.config = config;
-        this.settings = new CompactedTopicView<>(bootstrapServers, Topics.SETTINGS, text -> {
+        this.settings = new CompactedTopicView<>(bootstrapServers, Topics.SETTINGS, "signaling", text -> {
             try {
                 return json.readValue(text, SettingsChanged.class);
             } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.parley.media.turn.config;
 
+import io.parley.common.turn.TurnCredentials;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -15,9 +16,10 @@ public interface TurnConfig {
 
     /**
      * The shared secret used when none is configured. Demo-only: it is public in this repository, so anyone
-     * could mint credentials for a relay that keeps it; the service warns at start outside dev and test.
+     * could mint credentials for a relay that keeps it; the service warns at start outside dev and test. The
+     * admin service hands out credentials with the same default, so both agree out of the box.
      */
-    String DEMO_SHARED_SECRET = "parley-demo-turn-secret-not-for-production";
+    String DEMO_SHARED_SECRET = TurnCredentials.DEMO_SHARED_SECRET;
 
     /** Whether the service runs the relay; when false the credentials endpoint answers 503. */
     @WithDefault("true")

@@ -1,7 +1,7 @@
 package io.parley.media.turn.service;
 
 import io.parley.common.error.ApiException;
-import io.parley.media.turn.TurnCredentials;
+import io.parley.common.turn.TurnCredentials;
 import io.parley.media.turn.TurnServer;
 import io.parley.media.turn.config.TurnConfig;
 import jakarta.inject.Singleton;

@@ -10,7 +10,7 @@ import io.parley.media.turn.Eventually;
 import io.parley.media.turn.Stun;
 import io.parley.media.turn.StunMessage;
 import io.parley.media.turn.TestTurnClient;
-import io.parley.media.turn.TurnCredentials;
+import io.parley.common.turn.TurnCredentials;
 import io.parley.testsupport.KafkaResource;
 import io.parley.testsupport.OidcResource;
 import io.parley.testsupport.SharedInfrastructure;

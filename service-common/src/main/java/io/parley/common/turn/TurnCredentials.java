@@ -1,4 +1,4 @@
-package io.parley.media.turn;
+package io.parley.common.turn;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -7,9 +7,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
-/** Mints and verifies coturn "use-auth-secret" (TURN REST API) credentials: user "expiry:userId", password base64(HMAC-SHA1). */
+/**
+ * Mints and verifies coturn "use-auth-secret" (TURN REST API) credentials: user "expiry:userId", password
+ * base64(HMAC-SHA1(secret, user)). One implementation for every service that hands out or checks them (the
+ * media relay checks, the admin service hands them out in the client configuration), so they always agree.
+ */
 public final class TurnCredentials {
+
+    /**
+     * The shared secret services use when none is configured. Demo-only: it is public in this repository, so
+     * anyone could mint credentials for a relay that keeps it; services warn at start outside dev and test.
+     */
+    public static final String DEMO_SHARED_SECRET = "parley-demo-turn-secret-not-for-production";
 
     /** A username/password pair handed to a client, valid until {@code expiresAt}. */
     public record Minted(String username, String password, Instant expiresAt) {
@@ -24,14 +36,23 @@ public final class TurnCredentials {
 
     public enum Status { VALID, EXPIRED, MALFORMED }
 
-    private final byte[] secret;
+    // Mac instances are not thread-safe and costly to look up; the relay computes one per authenticated request.
+    private static final ThreadLocal<Mac> HMAC_SHA1 = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA1");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+
+    private final SecretKeySpec secret;
     private final Clock clock;
 
     public TurnCredentials(String sharedSecret, Clock clock) {
         if (sharedSecret == null || sharedSecret.isEmpty()) {
             throw new IllegalArgumentException("shared secret required");
         }
-        this.secret = sharedSecret.getBytes(StandardCharsets.UTF_8);
+        this.secret = new SecretKeySpec(sharedSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA1");
         this.clock = clock;
     }
 
@@ -46,9 +67,13 @@ public final class TurnCredentials {
 
     /** The password the server expects for a REST username; the client never needs the secret. */
     public String passwordFor(String username) {
-        byte[] mac = StunCodec.hmacSha1(secret, username.getBytes(StandardCharsets.UTF_8), 0,
-                username.getBytes(StandardCharsets.UTF_8).length);
-        return Base64.getEncoder().encodeToString(mac);
+        Mac mac = HMAC_SHA1.get();
+        try {
+            mac.init(secret);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        return Base64.getEncoder().encodeToString(mac.doFinal(username.getBytes(StandardCharsets.UTF_8)));
     }
 
     public boolean verify(String username, String password) {

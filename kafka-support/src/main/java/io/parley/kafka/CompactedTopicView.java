@@ -1,6 +1,6 @@
-package io.parley.signaling.kafka;
+package io.parley.kafka;
 
-import io.quarkus.logging.Log;
+import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -24,6 +24,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class CompactedTopicView<V> implements AutoCloseable {
 
+    private static final Logger LOG = Logger.getLogger(CompactedTopicView.class);
+
     private final String topic;
     private final Function<String, V> parse;
     private final Map<String, V> values = new ConcurrentHashMap<>();
@@ -33,15 +35,19 @@ public final class CompactedTopicView<V> implements AutoCloseable {
     private volatile boolean caughtUp;
     private volatile boolean running = true;
 
-    public CompactedTopicView(String bootstrapServers, String topic, Function<String, V> parse) {
+    /**
+     * @param group names this reader's consumer group (made unique per instance; nothing is committed)
+     * @param parse turns a record's value into the view's value; a value it cannot parse is skipped
+     */
+    public CompactedTopicView(String bootstrapServers, String topic, String group, Function<String, V> parse) {
         this.topic = topic;
         this.parse = parse;
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "signaling-view-" + topic + "-" + UUID.randomUUID());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, group + "-" + topic + "-" + UUID.randomUUID());
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        // Only the producer (presence-service) creates these topics, compacted; a reader must not create them.
+        // Only a topic's producer creates it, compacted (CompactedTopics); a reader must not create it.
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         config.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "5000");
         consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
@@ -87,14 +93,14 @@ public final class CompactedTopicView<V> implements AutoCloseable {
                 if (!caughtUp) {
                     caughtUp = reachedStartOffsets();
                     if (caughtUp) {
-                        Log.infof("%s: read %d entries", topic, values.size());
+                        LOG.infof("%s: read %d entries", topic, values.size());
                     }
                 }
             }
         } catch (WakeupException e) {
             // close() was called
         } catch (RuntimeException e) {
-            Log.errorf(e, "%s: view stopped", topic);
+            LOG.errorf(e, "%s: view stopped", topic);
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
@@ -111,7 +117,7 @@ public final class CompactedTopicView<V> implements AutoCloseable {
         try {
             values.put(record.key(), parse.apply(record.value()));
         } catch (RuntimeException e) {
-            Log.warnf("%s: skipping unreadable record at offset %d: %s", topic, record.offset(), e.getMessage());
+            LOG.warnf("%s: skipping unreadable record at offset %d: %s", topic, record.offset(), e.getMessage());
         }
     }
 

@@ -1,0 +1,60 @@
+package io.parley.admin.error;
+
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.parley.common.error.ApiError;
+import io.quarkus.logging.Log;
+import io.quarkus.security.ForbiddenException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Errors the admin API's clients see as {@code {code, message, correlationId}} beyond service-common's: a body
+ * whose JSON does not fit the expected types names the offending field (the admin page shows the message next
+ * to it), and a signed-in user outside the administrators' group gets FORBIDDEN instead of an empty 403.
+ */
+public class AdminExceptionMappers {
+
+    /** Replaces Quarkus' own mapper for this exception, whose body is not the error envelope. */
+    @ServerExceptionMapper
+    public Response wrongJsonType(MismatchedInputException e) {
+        return wrongJson(e);
+    }
+
+    @ServerExceptionMapper
+    public Response wrongJson(JsonMappingException e) {
+        String field = path(e);
+        String message = (field.isEmpty() ? "body" : field) + ": wrong type or shape";
+        return body(400, "INVALID_PAYLOAD", message);
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return body(403, "FORBIDDEN", "administrators only");
+    }
+
+    /** The field path as the page names fields: {@code iceServers[2].urls[0]}. */
+    static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static Response body(int status, String code, String message) {
+        String correlationId = UUID.randomUUID().toString();
+        Log.debugf("refused [%s] %s: %s", correlationId, code, message);
+        return Response.status(status).type(MediaType.APPLICATION_JSON)
+                .entity(new ApiError(code, message, correlationId)).build();
+    }
+}
