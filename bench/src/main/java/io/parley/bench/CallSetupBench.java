@@ -79,7 +79,10 @@ final class CallSetupBench {
                         .put("sdpType", "offer").put("sdp", FAKE_SDP));
                 case "established" -> callerSignaling.send("hangup", BenchSocket.payload().put("callId", p.path("callId").asText()));
                 case "disconnect" -> busy = false;
-                case "error" -> error(p.path("code").asText());
+                case "error" -> {
+                    error(p.path("code").asText());
+                    busy = false;
+                }
                 default -> {
                 }
             }
@@ -233,12 +236,20 @@ final class CallSetupBench {
         }
     }
 
-    /** Presence publishes new users to the directory when it finds them; a search makes it look now. */
+    /**
+     * Presence publishes new users to the directory when it finds them; searching makes it look now. A search
+     * returns at most 100 users, so search by prefix: bench-00.., bench-01.., ...
+     */
     private void announceToDirectory(String token) throws Exception {
-        HttpResponse<String> found = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                target.presenceHttp() + "/api/presence/users?search=bench-&limit=" + users))
-                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
-        System.out.printf("directory search for bench users: HTTP %d%n", found.statusCode());
+        HttpClient http = HttpClient.newHttpClient();
+        for (int hundred = 0; hundred <= users / 100; hundred++) {
+            HttpResponse<String> found = http.send(HttpRequest.newBuilder(URI.create(target.presenceHttp()
+                    + "/api/presence/users?limit=100&search=" + String.format("bench-%02d", hundred)))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            if (found.statusCode() != 200) {
+                throw new IllegalStateException("directory search failed: HTTP " + found.statusCode() + " " + found.body());
+            }
+        }
     }
 
     private void error(String code) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.event.Topics;
 import io.parley.event.call.CallEvent;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -65,8 +64,17 @@ public class Outbox {
 
     @Scheduled(every = "${parley.signaling.sweep-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             delayed = "5s")
-    @WithTransaction
     Uni<Void> sweep() {
+        return Uni.createFrom().deferred(this::sweepNow)
+                .onFailure().invoke(e -> Log.warnf("outbox sweep failed, next sweep retries: %s", e.getMessage()))
+                .onFailure().recoverWithNull();
+    }
+
+    private Uni<Void> sweepNow() {
+        return io.quarkus.hibernate.reactive.panache.Panache.withTransaction(this::deleteSentAndResendLeftovers);
+    }
+
+    private Uni<Void> deleteSentAndResendLeftovers() {
         List<UUID> done = new java.util.ArrayList<>();
         for (UUID id; (id = acknowledged.poll()) != null; ) {
             done.add(id);

@@ -283,9 +283,11 @@ public class CallService {
     @Scheduled(every = "${parley.signaling.sweep-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             delayed = "2s")
     Uni<Void> endOverdueCalls() {
-        return Panache.withTransaction(() -> calls.overdue(Instant.now()).chain(overdue -> oneByOne(overdue, call ->
+        // Deferred: at shutdown the pool is closed and building the transaction throws; that is no error.
+        return Uni.createFrom().deferred(() -> Panache.withTransaction(() -> calls.overdue(Instant.now()).chain(overdue -> oneByOne(overdue, call ->
                 endNow(call, EnumSet.of(call.state), call.state == CallState.RINGING ? EndReason.NO_ANSWER
-                        : EndReason.FAILED, null)))).invoke(this::announceEnds).onFailure().invoke(e -> Log.warnf("ending overdue calls failed: %s", e.getMessage()))
+                        : EndReason.FAILED, null)))).invoke(this::announceEnds))
+                .onFailure().invoke(e -> Log.warnf("ending overdue calls failed: %s", e.getMessage()))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
