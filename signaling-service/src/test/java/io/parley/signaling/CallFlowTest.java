@@ -341,6 +341,9 @@ class CallFlowTest extends SignalingTestBase {
         b.ok("answer", Map.of("callId", answered));
         a2.awaitCallEvent("connect", answered);
         b.close();
+        JsonNode error = a2.awaitCallEvent("call_error", answered);
+        assertEquals("call_control", error.get("errorType").asText());
+        assertEquals("PARTY_VANISHED", error.get("code").asText());
         JsonNode disconnect = a2.awaitCallEvent("disconnect", answered);
         assertEquals("FAILED", disconnect.get("reason").asText());
         assertTrue(disconnect.get("endedBy").isNull());

@@ -67,6 +67,9 @@ class CallTimeoutTest extends SignalingTestBase {
         String callId = a.ok("call", Map.of("calleeId", id(bob))).get("callId").asText();
         b.awaitCallEvent("incoming_call", callId);
         b.ok("answer", Map.of("callId", callId));
+        JsonNode error = a.awaitCallEvent("call_error", callId);
+        assertEquals("media", error.get("errorType").asText());
+        assertEquals("NEGOTIATION_TIMEOUT", error.get("code").asText());
         assertEquals("FAILED", a.awaitCallEvent("disconnect", callId).get("reason").asText());
         assertEquals("FAILED", b.awaitCallEvent("disconnect", callId).get("reason").asText());
     }

@@ -13,6 +13,7 @@ import io.parley.signaling.SignalingConfig;
 import io.parley.signaling.call.relay.Delivery;
 import io.parley.signaling.call.repository.CallRecord;
 import io.parley.signaling.call.repository.CallRepository;
+import io.parley.signaling.call.service.SignalingEvents.CallError;
 import io.parley.signaling.call.service.SignalingEvents.CallOnly;
 import io.parley.signaling.call.service.SignalingEvents.Disconnect;
 import io.parley.signaling.call.service.SignalingEvents.Ice;
@@ -276,7 +277,9 @@ public class CallService {
         return Panache.withTransaction(() -> calls.openCallsBoundTo(connectionId).chain(open -> oneByOne(open, call -> {
             boolean callerGaveUp = UNANSWERED.contains(call.state) && call.callerId.equals(userId);
             return endNow(call, callerGaveUp ? UNANSWERED : EnumSet.complementOf(EnumSet.of(CallState.ENDED)),
-                    callerGaveUp ? EndReason.CANCELLED : EndReason.FAILED, callerGaveUp ? userId : null);
+                    callerGaveUp ? EndReason.CANCELLED : EndReason.FAILED, callerGaveUp ? userId : null)
+                    .map(ended -> callerGaveUp ? ended : ended.failedWith(new CallError(call.id.toString(), "call_control",
+                            "PARTY_VANISHED", "the other party's connection closed")));
         }))).invoke(this::announceEnds).replaceWithVoid();
     }
 
@@ -285,15 +288,26 @@ public class CallService {
     Uni<Void> endOverdueCalls() {
         // Deferred: at shutdown the pool is closed and building the transaction throws; that is no error.
         return Uni.createFrom().deferred(() -> Panache.withTransaction(() -> calls.overdue(Instant.now()).chain(overdue -> oneByOne(overdue, call ->
-                endNow(call, EnumSet.of(call.state), call.state == CallState.RINGING ? EndReason.NO_ANSWER
-                        : EndReason.FAILED, null)))).invoke(this::announceEnds))
+                call.state == CallState.RINGING ? endNow(call, EnumSet.of(call.state), EndReason.NO_ANSWER, null)
+                        : endNow(call, EnumSet.of(call.state), EndReason.FAILED, null).map(ended -> ended.failedWith(
+                                new CallError(call.id.toString(), "media", "NEGOTIATION_TIMEOUT",
+                                        "media was not negotiated within " + config.negotiationTimeout().toSeconds() + " s"))))))
+                .invoke(this::announceEnds))
                 .onFailure().invoke(e -> Log.warnf("ending overdue calls failed: %s", e.getMessage()))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
     // ---- internals
 
-    private record Pending(CallRecord call, OutboxRecord event) {
+    private record Pending(CallRecord call, OutboxRecord event, CallError failure) {
+
+        Pending(CallRecord call, OutboxRecord event) {
+            this(call, event, null);
+        }
+
+        Pending failedWith(CallError cause) {
+            return new Pending(call, event, cause);
+        }
     }
 
     private record EndRequest(Set<CallState> from, EndReason reason) {
@@ -342,10 +356,20 @@ public class CallService {
             if (pending != null) {
                 events.add(pending.event());
                 countEnd(pending.call().endReason);
+                if (pending.failure() != null) {
+                    announceFailure(pending.call(), pending.failure());
+                }
                 announceEnd(pending.call());
             }
         }
         outbox.publish(events);
+    }
+
+    /** call_error to the parties' bound sockets, before the disconnect that follows it. */
+    private void announceFailure(CallRecord call, CallError error) {
+        String message = messages.event("call_error", error);
+        delivery.toConnection(call.callerId, call.callerConnectionId, message);
+        delivery.toConnection(call.calleeId, call.calleeConnectionId, message);
     }
 
     /** Disconnect to the caller's socket and to the callee's bound socket, or all of theirs if none answered. */

@@ -22,6 +22,10 @@ public final class SignalingEvents {
     public record Disconnect(String callId, EndReason reason, int status, String endedBy) {
     }
 
+    /** Why a call failed: {@code errorType} is {@code call_control} or {@code media}. */
+    public record CallError(String callId, String errorType, String code, String message) {
+    }
+
     public record Sdp(String callId, String sdpType, String sdp) {
     }
 
