@@ -6,56 +6,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.stack.LocalStack;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The local stack exactly as {@code ./parley up} starts it (on free ports): every component becomes
  * ready; alice signs in through the real Keycloak login page at the gateway and reaches a secured
  * endpoint of every service, which each validate her token themselves; anonymous requests are refused.
  */
+@ExtendWith(SharedStack.class)
 class StackSignInTest {
 
     private static final List<String> SERVICES = List.of("signaling", "presence", "notification", "admin", "media");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ByteArrayOutputStream PROGRESS = new ByteArrayOutputStream();
     private static LocalStack stack;
     private static String gateway;
 
     @BeforeAll
-    static void startStack() throws Exception {
-        Path project = Path.of(System.getProperty("parley.project.dir", "..")).toAbsolutePath().normalize();
-        Path state = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "stack-");
-        Path cache = io.parley.stack.StackPaths.cacheDir();
-        PrintStream progress = new PrintStream(new TeeStream(PROGRESS, System.out), true, StandardCharsets.UTF_8);
-        stack = LocalStack.start(new LocalStack.Options(project, state, cache, LocalStack.PortPlan.free(), null,
-                Duration.ofSeconds(300), progress));
-        stack.printTable();
-        gateway = "http://localhost:" + stack.gatewayPort();
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
+    static void attach() {
+        stack = SharedStack.stack();
+        gateway = SharedStack.gateway();
     }
 
     @Test
     void everyComponentIsListedAsReady() {
-        String table = PROGRESS.toString(StandardCharsets.UTF_8);
+        String table = SharedStack.progress();
         for (String component : List.of("postgresql", "kafka", "keycloak", "signaling", "presence", "notification",
                 "admin", "media", "gateway")) {
             assertTrue(stack.rows().stream().anyMatch(r -> r.component().equals(component) && r.state().equals("ready")),
@@ -160,29 +141,6 @@ class StackSignInTest {
             HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(url))
                     .header("Authorization", "Bearer " + tampered).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(401, refused.statusCode(), service.name() + " accepted a tampered token");
-        }
-    }
-
-    /** Copies the stack's progress to the console while keeping it for assertions. */
-    private static final class TeeStream extends java.io.OutputStream {
-        private final java.io.OutputStream a;
-        private final java.io.OutputStream b;
-
-        TeeStream(java.io.OutputStream a, java.io.OutputStream b) {
-            this.a = a;
-            this.b = b;
-        }
-
-        @Override
-        public void write(int value) throws java.io.IOException {
-            a.write(value);
-            b.write(value);
-        }
-
-        @Override
-        public void write(byte[] bytes, int off, int len) throws java.io.IOException {
-            a.write(bytes, off, len);
-            b.write(bytes, off, len);
         }
     }
 }

@@ -74,9 +74,28 @@ public final class LocalStack implements AutoCloseable {
      * @param stateDir database, Kafka log, logs and pid files; delete it to start clean
      * @param cacheDir unpacked distributions (Keycloak, PostgreSQL binaries), reused between starts
      * @param pidDir where pid files go so another shell can stop the stack, or null for none
+     * @param overrides extra configuration per component ("signaling", …, "gateway"), applied last
      */
     public record Options(Path projectDir, Path stateDir, Path cacheDir, PortPlan ports, Path pidDir,
-            Duration keycloakTimeout, PrintStream out) {
+            Duration keycloakTimeout, PrintStream out, Map<String, Map<String, String>> overrides) {
+
+        public Options {
+            overrides = Map.copyOf(overrides);
+        }
+
+        public Options(Path projectDir, Path stateDir, Path cacheDir, PortPlan ports, Path pidDir,
+                Duration keycloakTimeout, PrintStream out) {
+            this(projectDir, stateDir, cacheDir, ports, pidDir, keycloakTimeout, out, Map.of());
+        }
+
+        /** These options with {@code config} added to {@code component}'s configuration. */
+        public Options with(String component, Map<String, String> config) {
+            Map<String, Map<String, String>> merged = new LinkedHashMap<>(overrides);
+            Map<String, String> forComponent = new LinkedHashMap<>(merged.getOrDefault(component, Map.of()));
+            forComponent.putAll(config);
+            merged.put(component, forComponent);
+            return new Options(projectDir, stateDir, cacheDir, ports, pidDir, keycloakTimeout, out, merged);
+        }
     }
 
     /** One row of the "what runs where" table. */
@@ -163,6 +182,8 @@ public final class LocalStack implements AutoCloseable {
 
     private CompletableFuture<Void> startService(String name, Path jar, Map<String, String> config, ExecutorService pool) {
         Path log = options.stateDir().resolve("logs").resolve(name + ".log");
+        config = new LinkedHashMap<>(config);
+        config.putAll(options.overrides().getOrDefault(name, Map.of()));
         int port = name.equals("gateway") ? options.ports().gateway() : options.ports().services().get(name);
         progress(name, "starting", log);
         QuarkusService service = QuarkusService.start(name, jar, port, config, log, options.pidDir());
