@@ -2,11 +2,12 @@ package io.parley.bench;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * {@code bench/run calls|idle-sockets [--option value ...]} against a stack started with ./parley up.
- * Prints numbers; never fails on them.
+ * {@code bench/run calls|idle-sockets [--option value ...]} against a stack started with ./parley up, and
+ * {@code bench/run echo} against a media-service it starts itself. Prints numbers; never fails on them.
  */
 public final class BenchMain {
 
@@ -14,10 +15,12 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 0 || !(args[0].equals("calls") || args[0].equals("idle-sockets"))) {
+        if (args.length == 0 || !(args[0].equals("calls") || args[0].equals("idle-sockets") || args[0].equals("echo"))) {
             System.err.println("""
                     usage: bench/run calls [--users 200] [--rate 100] [--seconds 30]
                            bench/run idle-sockets [--count 20000]
+                           tools/netns-run bench/run echo [--sessions 4] [--seconds 30] [--warmup 10] [--rounds 1]
+                                                          [--java-opts "-Xmx256m ..."]
                     common: [--host localhost] [--state .parley]""");
             System.exit(2);
         }
@@ -28,7 +31,13 @@ public final class BenchMain {
         String host = options.getOrDefault("host", "localhost");
         Path state = Path.of(options.getOrDefault("state", ".parley"));
         String keycloak = "http://" + host + ":8180";
-        if (args[0].equals("calls")) {
+        if (args[0].equals("echo")) {
+            new EchoBench(Integer.parseInt(options.getOrDefault("sessions", "4")),
+                    Integer.parseInt(options.getOrDefault("seconds", "30")),
+                    Integer.parseInt(options.getOrDefault("warmup", "10")),
+                    Integer.parseInt(options.getOrDefault("rounds", "1")),
+                    List.of(options.getOrDefault("java-opts", EchoBench.DEFAULT_JAVA_OPTS).trim().split("\\s+"))).run();
+        } else if (args[0].equals("calls")) {
             new CallSetupBench(new CallSetupBench.Target(keycloak, "ws://" + host + ":8081/ws/signaling",
                     "ws://" + host + ":8083/ws/notifications", "ws://" + host + ":8082/ws/presence",
                     "http://" + host + ":8082", state),

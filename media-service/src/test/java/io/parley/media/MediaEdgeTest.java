@@ -6,7 +6,7 @@ import io.parley.testsupport.ServiceEdgeContract;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** The media service's edge: authentication, health (Kafka, TURN relay), metrics and OpenAPI, for real. */
+/** The media service's edge: authentication, health (Kafka, TURN relay, echo peer), metrics and OpenAPI, for real. */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
 @WithTestResource(OidcResource.class)
@@ -19,6 +19,6 @@ class MediaEdgeTest extends ServiceEdgeContract {
 
     @Override
     protected String[] readinessChecks() {
-        return new String[] {"Kafka connection health check", "TURN relay"};
+        return new String[] {"Kafka connection health check", "TURN relay", "Echo test peer"};
     }
 }

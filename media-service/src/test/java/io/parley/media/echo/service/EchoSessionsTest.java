@@ -1,0 +1,135 @@
+package io.parley.media.echo.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.parley.common.error.ApiException;
+import io.parley.media.echo.EchoMetrics;
+import io.parley.media.echo.EndReason;
+import io.parley.media.echo.config.EchoConfig;
+import io.parley.media.echo.health.EchoPeerHealthCheck;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.junit.jupiter.api.Test;
+
+/** What callers and the readiness check see when the echo peer cannot run: no crash, a clear 503. */
+class EchoSessionsTest {
+
+    private static final String OFFER = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n";
+
+    private final List<EchoMetrics.Refusal> refusals = new ArrayList<>();
+
+    @Test
+    void nativeLibraryThatFailsToLoadMakesEchoUnavailableAndReadinessDown() {
+        EchoSessions sessions = new EchoSessions(config(true), metrics(), settings -> {
+            throw new IllegalStateException("the native WebRTC library did not load: UnsatisfiedLinkError: no libwebrtc");
+        }, Clock.systemUTC());
+        sessions.start();
+
+        ApiException refused = assertThrows(ApiException.class, () -> sessions.start("alice", OFFER));
+        assertEquals(503, refused.status());
+        assertEquals("ECHO_UNAVAILABLE", refused.code());
+        assertEquals(List.of(EchoMetrics.Refusal.UNAVAILABLE), refusals);
+
+        HealthCheckResponse health = new EchoPeerHealthCheck(sessions).call();
+        assertEquals(HealthCheckResponse.Status.DOWN, health.getStatus());
+        assertTrue(health.getData().orElseThrow().get("problem").toString().contains("UnsatisfiedLinkError"),
+                health.getData().toString());
+        sessions.stop();
+    }
+
+    @Test
+    void disabledEchoRefusesCallsButStaysReady() {
+        EchoSessions sessions = new EchoSessions(config(false), metrics(), settings -> {
+            throw new AssertionError("a disabled echo must not load the native library");
+        }, Clock.systemUTC());
+        sessions.start();
+
+        ApiException refused = assertThrows(ApiException.class, () -> sessions.start("alice", OFFER));
+        assertEquals("ECHO_UNAVAILABLE", refused.code());
+        HealthCheckResponse health = new EchoPeerHealthCheck(sessions).call();
+        assertEquals(HealthCheckResponse.Status.UP, health.getStatus());
+        assertFalse((Boolean) health.getData().orElseThrow().get("enabled"));
+        sessions.stop();
+    }
+
+    private EchoMetrics metrics() {
+        return new EchoMetrics() {
+            @Override
+            public void activeSessions(int count) {
+            }
+
+            @Override
+            public void sessionStarted() {
+            }
+
+            @Override
+            public void sessionEnded(EndReason reason) {
+            }
+
+            @Override
+            public void refused(Refusal reason) {
+                refusals.add(reason);
+            }
+
+            @Override
+            public void frameEchoed() {
+            }
+        };
+    }
+
+    private static EchoConfig config(boolean enabled) {
+        return new EchoConfig() {
+            @Override
+            public boolean enabled() {
+                return enabled;
+            }
+
+            @Override
+            public Duration maxDuration() {
+                return Duration.ofSeconds(60);
+            }
+
+            @Override
+            public Optional<Integer> maxSessions() {
+                return Optional.of(2);
+            }
+
+            @Override
+            public int sessionsPerCore() {
+                return 4;
+            }
+
+            @Override
+            public Duration connectTimeout() {
+                return Duration.ofSeconds(20);
+            }
+
+            @Override
+            public Duration retainEnded() {
+                return Duration.ofMinutes(5);
+            }
+
+            @Override
+            public Duration gatheringTimeout() {
+                return Duration.ofSeconds(5);
+            }
+
+            @Override
+            public Optional<Integer> udpPortMin() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<Integer> udpPortMax() {
+                return Optional.empty();
+            }
+        };
+    }
+}
