@@ -22,10 +22,14 @@ import java.util.UUID;
  * Relays {@code /api/<service>/...} and {@code /ws/<service>} to the services, HTTP and WebSocket alike,
  * as the signed-in user: the browser's session cookie stays at the gateway and the service receives the
  * user's access token as a bearer token, which it validates itself. Requests without a signed-in user
- * are refused with 401 here rather than redirected to a login page a script cannot follow.
+ * are refused with 401 here rather than redirected to a login page a script cannot follow, except a
+ * WebSocket upgrade that carries its own token in the subprotocol list, which the service checks.
  */
 @ApplicationScoped
 public class ServiceRelay {
+
+    /** How websockets-next reads a header from the subprotocol list: {@code quarkus-http-upgrade#<name>#<value>}. */
+    private static final String TOKEN_SUBPROTOCOL_PREFIX = "quarkus-http-upgrade#Authorization#";
 
     private final GatewayConfig config;
     private final Vertx vertx;
@@ -51,17 +55,30 @@ public class ServiceRelay {
 
     private void relay(RoutingContext ctx, String service, HttpProxy proxy) {
         String token = accessToken(ctx);
-        if (token == null) {
+        var headers = ctx.request().headers();
+        if (token != null) {
+            headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+        } else if (!carriesTokenInSubprotocol(ctx)) {
             ctx.response().setStatusCode(401).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .end(Json.encode(new ApiError("UNAUTHENTICATED", "sign in first", UUID.randomUUID().toString())));
             return;
         }
-        var headers = ctx.request().headers();
-        headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + token);
         headers.remove(HttpHeaders.COOKIE);
         headers.set("X-Forwarded-Host", String.valueOf(ctx.request().authority()));
         headers.set("X-Forwarded-Proto", ctx.request().scheme());
         proxy.handle(ctx.request());
+    }
+
+    /**
+     * A browser client without a gateway session (the JS SDK given a token) cannot set headers on a WebSocket
+     * upgrade and sends the token in the subprotocol list instead (docs/protocol.md). The gateway does not read
+     * it: the upgrade goes to the service unchanged, which validates the token as it does every token.
+     */
+    private static boolean carriesTokenInSubprotocol(RoutingContext ctx) {
+        String upgrade = ctx.request().getHeader(HttpHeaders.UPGRADE);
+        String subprotocols = ctx.request().getHeader("Sec-WebSocket-Protocol");
+        return "websocket".equalsIgnoreCase(upgrade) && subprotocols != null
+                && subprotocols.contains(TOKEN_SUBPROTOCOL_PREFIX);
     }
 
     private static String accessToken(RoutingContext ctx) {

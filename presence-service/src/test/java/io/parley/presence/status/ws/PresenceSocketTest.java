@@ -43,6 +43,30 @@ class PresenceSocketTest {
     URI presence;
 
     @Test
+    void aBrowserMayCarryItsTokenInTheSubprotocolList() throws Exception {
+        TestUser sue = TestUser.unique("sue");
+        java.util.concurrent.CompletableFuture<String> firstMessage = new java.util.concurrent.CompletableFuture<>();
+        java.net.http.WebSocket socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                // The space of "Bearer <token>" is not allowed in a subprotocol: clients percent-encode it.
+                .subprotocols("bearer-token-carrier", "quarkus-http-upgrade#Authorization#Bearer%20" + sue.token())
+                .buildAsync(URI.create(presence.toString().replaceFirst("^http", "ws")), new java.net.http.WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket webSocket,
+                            CharSequence data, boolean last) {
+                        firstMessage.complete(data.toString());
+                        return null;
+                    }
+                }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        try {
+            assertEquals("bearer-token-carrier", socket.getSubprotocol());
+            String welcome = firstMessage.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(welcome.contains("\"welcome\"") && welcome.contains(sue.id()), welcome);
+        } finally {
+            socket.abort();
+        }
+    }
+
+    @Test
     void connectingPublishesAvailableToKafka() throws Exception {
         TestUser ann = TestUser.unique("ann");
         try (TopicReader topic = new TopicReader(Topics.PRESENCE); WsTestClient page = ann.connect(presence)) {

@@ -1,0 +1,347 @@
+/**
+ * The call window (/call.html), one browser window per call:
+ *   ?to=<userId>&audio=1&video=1&provider=webrtc   calls that user;
+ *   ?answer=<callId>                               answers a ringing call (opened from the incoming-call notification).
+ * Shows the local camera first (with a ringback tone for the caller), then the remote video with the local
+ * one in the corner; mute, camera and end-call buttons; the outcome in words. Closing the window ends the call.
+ * For tests: document.body.dataset.callState is the protocol's call state; window.parleyCall.peerConnection
+ * the RTCPeerConnection.
+ */
+import { Parley, getLocalMedia } from '/sdk/parley.js';
+import * as sounds from './sounds.js';
+import { avatarSrc, firstName, remembered, remember } from './ui.js';
+
+const MICROPHONE_KEY = 'parley.call.microphoneOn';
+const CAMERA_KEY = 'parley.call.cameraOn';
+const $ = id => document.getElementById(id);
+
+const params = new URLSearchParams(location.search);
+const parley = new Parley();
+/** @type {import('/sdk/parley.js').Call|null} */
+let call = null;
+let stream = null;
+let peer = { id: null, displayName: '', avatar: null };
+let ended = false;
+let hangupRequested = false;
+let microphoneOn = remembered(MICROPHONE_KEY, true) !== false;
+let cameraOn = remembered(CAMERA_KEY, true) !== false;
+let timer = null;
+
+window.parleyCall = {
+  get peerConnection() { return call?.peerConnection ?? null; },
+  get call() { return call; },
+  parley,
+};
+
+wireControls();
+parley.on('auth_required', () => {
+  if (!call) showMessage('Your session has expired: sign in again from the Parley page.');
+});
+window.addEventListener('pagehide', hangUpOnLeave);
+window.addEventListener('beforeunload', hangUpOnLeave);
+
+if (params.has('answer')) {
+  answerFlow(params.get('answer')).catch(unexpected);
+} else if (params.has('to')) {
+  callFlow(params.get('to'), params.get('audio') !== '0', params.get('video') !== '0', params.get('provider') || 'webrtc').catch(unexpected);
+} else {
+  finish('Nothing to call: open this window from the people list.', { sound: false });
+}
+
+// ---- the caller
+
+async function callFlow(userId, audio, video, provider) {
+  setState('NEW');
+  peer = await parley.user(userId).catch(() => ({ id: userId, displayName: 'Unknown person', avatar: null }));
+  showPeer();
+  setStatus(`Calling ${first()}…`);
+  parley.connect({ presence: true, notifications: false }).catch(() => {});
+  if (!await openMedia(audio, video) || ended) return;
+  try {
+    call = await parley.call(userId, { audio, video, provider, stream });
+  } catch (e) {
+    return finish(callRefused(e));
+  }
+  followCall();
+  if (hangupRequested) return call.end();
+  if (call.state === 'RINGING') {
+    setState('RINGING');
+    sounds.play('ringback');
+  }
+}
+
+function callRefused(e) {
+  switch (e.code) {
+    case 'PROVIDER_DISABLED': return 'Calls with this provider are switched off by the administrator.';
+    case 'UNKNOWN_CALLEE': return 'This person is not in the directory.';
+    case 'SELF_CALL': return 'You cannot call yourself.';
+    case 'DISCONNECTED': case 'TIMEOUT': return 'The call failed: the call service cannot be reached.';
+    default: return `The call failed: ${e.message}`;
+  }
+}
+
+// ---- the callee
+
+async function answerFlow(callId) {
+  setState('RINGING');
+  setStatus('Answering…');
+  let details;
+  try {
+    details = await parley.getCall(callId);
+  } catch (e) {
+    return finish(e.code === 'CALL_NOT_FOUND' ? 'This call does not exist any more.' : `The call failed: ${e.message}`);
+  }
+  peer = { id: details.caller.id, displayName: details.caller.name, avatar: details.caller.avatar };
+  showPeer();
+  if (details.state !== 'RINGING') return finish(notRinging(details));
+  setStatus(`Answering ${first()}…`);
+  parley.connect({ presence: true, notifications: false }).catch(() => {});
+  if (!await openMedia(details.audio, details.video, callId) || ended) return;
+  try {
+    call = await parley.answer(callId, { stream });
+  } catch (e) {
+    if (e.code === 'INVALID_STATE' || e.code === 'CALL_NOT_FOUND') {
+      const now = await parley.getCall(callId).catch(() => null);
+      return finish(now ? notRinging(now) : 'This call does not exist any more.');
+    }
+    return finish(`The call failed: ${e.message}`);
+  }
+  followCall();
+  setState(call.state);
+  setStatus('Connecting…');
+  if (hangupRequested) call.end();
+}
+
+function notRinging(details) {
+  if (details.state !== 'ENDED') return 'The call was answered elsewhere.';
+  return {
+    CANCELLED: `${first()} cancelled the call.`, NO_ANSWER: 'The call was not answered in time.',
+    DECLINED: 'The call was declined.',
+  }[details.endReason] || 'The call has ended.';
+}
+
+// ---- media
+
+/** Opens camera/microphone and shows them; on failure ends (declining an incoming call) with a message. */
+async function openMedia(audio, video, declineCallId = null) {
+  try {
+    stream = await getLocalMedia({ audio, video });
+  } catch (e) {
+    if (declineCallId) await parley.decline(declineCallId).catch(() => {});
+    const declined = declineCallId ? ' The call was declined.' : '';
+    const text = e.code === 'MEDIA_BLOCKED'
+      ? `Camera or microphone access is blocked. Allow it for this site in the browser's settings, then try again.${declined}`
+      : `${e.message}${declined}`;
+    finish(text, { sound: false });
+    return false;
+  }
+  if (ended) {
+    // The user ended the call while the browser was still asking for the devices.
+    stream.getTracks().forEach(t => t.stop());
+    return false;
+  }
+  const local = $('local-video');
+  local.srcObject = stream;
+  local.play().catch(() => {});
+  const hasVideo = stream.getVideoTracks().length > 0;
+  $('stage').classList.toggle('audio-only', !hasVideo);
+  $('camera').disabled = !hasVideo;
+  applyMicrophone();
+  applyCamera();
+  return true;
+}
+
+function applyMicrophone() {
+  if (call) call.setAudioMuted(!microphoneOn);
+  else stream?.getAudioTracks().forEach(t => { t.enabled = microphoneOn; });
+  const button = $('mute');
+  button.setAttribute('aria-pressed', String(!microphoneOn));
+  button.textContent = microphoneOn ? 'Mute' : 'Unmute';
+  button.title = microphoneOn ? 'Mute your microphone' : 'Unmute your microphone';
+}
+
+function applyCamera() {
+  const hasVideo = (stream?.getVideoTracks().length || 0) > 0;
+  if (call) call.setVideoEnabled(cameraOn);
+  else stream?.getVideoTracks().forEach(t => { t.enabled = cameraOn; });
+  const off = hasVideo && !cameraOn;
+  const button = $('camera');
+  button.setAttribute('aria-pressed', String(off));
+  button.textContent = off ? 'Start camera' : 'Stop camera';
+  button.title = hasVideo ? (off ? 'Share your camera' : 'Stop sharing your camera') : 'This is an audio call';
+  $('local-off').hidden = !off;
+}
+
+// ---- following the call
+
+function followCall() {
+  applyMicrophone();
+  applyCamera();
+  call.on('progress', () => setState('RINGING'));
+  call.on('connect', () => {
+    sounds.stop('ringback');
+    setState('ANSWERED');
+    setStatus('Connecting…');
+  });
+  call.on('established', () => {
+    setState('ESTABLISHED');
+    setStatus('Connected');
+    showConnected();
+    startTimer();
+  });
+  call.on('remote_media', ({ stream: remote }) => {
+    const video = $('remote-video');
+    if (video.srcObject !== remote) video.srcObject = remote;
+    video.play().catch(e => {
+      if (e.name === 'NotAllowedError') $('enable-sound').hidden = false;
+    });
+    showConnected();
+  });
+  call.on('media_state', state => showRemoteMedia(state));
+  call.on('media_connection', ({ state }) => {
+    if (ended) return;
+    if (state === 'disconnected' || state === 'failed') setStatus('Connection unstable…');
+    else if (state === 'connected' && call.state === 'ESTABLISHED') setStatus('Connected');
+  });
+  call.on('disconnect', payload => finish(outcome(payload), { sound: payload.endedBy !== parley.userId || !parley.userId }));
+  if (call.isEnded) finish(outcome({ reason: call.endReason, endedBy: call.endedBy }));
+}
+
+function outcome({ reason, endedBy, local }) {
+  const name = first();
+  const outgoing = call?.direction === 'outgoing';
+  const mine = endedBy && endedBy === parley.userId;
+  switch (reason) {
+    case 'HANGUP': return mine ? 'You ended the call.' : `${name} ended the call.`;
+    case 'DECLINED': return outgoing ? `${name} declined the call.` : 'You declined the call.';
+    case 'CANCELLED': return outgoing ? 'You cancelled the call.' : `${name} cancelled the call.`;
+    case 'BUSY': return `${name} is busy.`;
+    case 'NO_ANSWER': return outgoing ? 'No answer.' : 'The call was not answered in time.';
+    case 'UNAVAILABLE': return `${name} is unavailable.`;
+    case 'TRANSFERRED': return 'The call was transferred.';
+    default: {
+      const error = call?.error;
+      if (local) return 'The call failed: the connection to the call service was lost.';
+      if (error?.code === 'PARTY_VANISHED') return `The call failed: ${name}'s connection was lost.`;
+      if (error?.code === 'NEGOTIATION_TIMEOUT') return 'The call failed: the audio and video connection could not be set up.';
+      return 'The call failed.';
+    }
+  }
+}
+
+function showRemoteMedia({ audio, video }) {
+  const note = $('remote-video-state');
+  const cameraOff = call?.video && !video;
+  note.textContent = cameraOff ? `${first()} turned the camera off` : '';
+  note.hidden = !cameraOff;
+  $('stage').classList.toggle('remote-camera-off', !!cameraOff);
+  const mic = $('remote-audio-state');
+  mic.textContent = audio ? '' : `${first()} muted the microphone`;
+  mic.hidden = !!audio;
+}
+
+function showConnected() {
+  $('stage').classList.remove('preview');
+  $('stage').classList.add('connected');
+}
+
+function startTimer() {
+  const started = Date.now();
+  clearInterval(timer);
+  const tick = () => {
+    const seconds = Math.floor((Date.now() - started) / 1000);
+    $('call-timer').textContent = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+  };
+  tick();
+  timer = setInterval(tick, 1000);
+}
+
+/** The call is over (or never started): the outcome in words, media released, controls swapped. */
+function finish(message, { sound = true } = {}) {
+  if (ended) return;
+  ended = true;
+  sounds.stop('ringback');
+  if (sound) sounds.play('hangup');
+  clearInterval(timer);
+  setState('ENDED');
+  setStatus('Call ended');
+  showMessage(message);
+  document.title = 'Call ended – Parley';
+  stream?.getTracks().forEach(t => t.stop());
+  $('remote-video').srcObject = null;
+  $('remote-video-state').hidden = true;
+  $('remote-audio-state').hidden = true;
+  $('stage').classList.add('ended');
+  for (const id of ['mute', 'camera', 'hangup']) $(id).disabled = true;
+  $('close-window').hidden = false;
+  $('call-again').hidden = !params.has('to') && !peer.id;
+}
+
+function hangUpOnLeave() {
+  if (call && !call.isEnded) call.endNow();
+  else if (!call && !ended && params.has('answer') && navigator.sendBeacon) {
+    // Closed while the camera was still being opened: the call was not answered here, so decline it.
+    navigator.sendBeacon(`/api/signaling/calls/${encodeURIComponent(params.get('answer'))}/decline`);
+  }
+}
+
+function wireControls() {
+  $('mute').addEventListener('click', () => {
+    microphoneOn = !microphoneOn;
+    remember(MICROPHONE_KEY, microphoneOn);
+    applyMicrophone();
+  });
+  $('camera').addEventListener('click', () => {
+    cameraOn = !cameraOn;
+    remember(CAMERA_KEY, cameraOn);
+    applyCamera();
+  });
+  $('hangup').addEventListener('click', () => {
+    hangupRequested = true;
+    if (call) call.end();
+    else if (!ended) {
+      if (params.has('answer')) parley.decline(params.get('answer')).catch(() => {});
+      finish(params.has('answer') ? 'You declined the call.' : 'You cancelled the call.', { sound: false });
+    }
+  });
+  $('enable-sound').addEventListener('click', () => {
+    $('remote-video').play().then(() => { $('enable-sound').hidden = true; }).catch(() => {});
+  });
+  $('close-window').addEventListener('click', () => window.close());
+  $('call-again').addEventListener('click', () => {
+    const video = call ? call.video : params.get('video') !== '0';
+    const query = new URLSearchParams({ to: peer.id || params.get('to'), audio: '1', video: video ? '1' : '0', provider: call?.provider || params.get('provider') || 'webrtc' });
+    location.replace(`/call.html?${query}`);
+  });
+}
+
+// ---- display
+
+function first() {
+  return firstName(peer.displayName);
+}
+
+function showPeer() {
+  document.title = `Call with ${peer.displayName} – Parley`;
+  $('peer-name').textContent = peer.displayName;
+  const src = avatarSrc(parley, peer.avatar, peer.displayName);
+  $('peer-avatar').src = src;
+  $('peer-avatar-small').src = src;
+}
+
+function setState(state) {
+  document.body.dataset.callState = state;
+}
+
+function setStatus(text) {
+  $('call-status').textContent = text;
+}
+
+function showMessage(text) {
+  $('call-message').textContent = text;
+}
+
+function unexpected(e) {
+  console.error('Parley: the call window failed', e);
+  finish(`The call failed: ${e.message || e}`);
+}
