@@ -47,6 +47,10 @@ final class BrowserSession {
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("; "));
     }
 
+    HttpResponse<String> post(String url) throws IOException, InterruptedException {
+        return send(request(url).POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
     HttpResponse<String> get(String url) throws IOException, InterruptedException {
         return send(request(url).GET().build());
     }

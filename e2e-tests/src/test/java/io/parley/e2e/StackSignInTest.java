@@ -84,6 +84,31 @@ class StackSignInTest {
     }
 
     @Test
+    void theSignedInPageGetsItsAccessTokenForRefreshingASocket() throws Exception {
+        BrowserSession browser = new BrowserSession();
+        browser.signIn(gateway + "/", "bob", "bob");
+        String bobId = JSON.readTree(browser.get(gateway + "/api/gateway/me").body()).get("userId").asText();
+        HttpResponse<String> response = browser.post(gateway + "/api/gateway/token");
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Cache-Control").orElse("").contains("no-store"), response.headers().toString());
+        JsonNode token = JSON.readTree(response.body());
+        assertTrue(java.time.Instant.parse(token.get("expiresAt").asText()).isAfter(java.time.Instant.now()), token.toString());
+
+        // It is bob's Keycloak access token: a service accepts it directly.
+        String signaling = stack.services().stream().filter(s -> s.name().equals("signaling")).findFirst().orElseThrow().url();
+        HttpResponse<String> me = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(signaling + "/api/signaling/me"))
+                .header("Authorization", "Bearer " + token.get("accessToken").asText()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, me.statusCode(), me.body());
+        assertEquals(bobId, JSON.readTree(me.body()).get("userId").asText());
+
+        HttpResponse<String> anonymous = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(gateway + "/api/gateway/token")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, anonymous.statusCode(), "no token without a session: sent to sign in");
+        assertTrue(anonymous.headers().firstValue("Location").orElse("").startsWith(stack.keycloak().issuer()));
+    }
+
+    @Test
     void wrongPasswordDoesNotSignIn() throws Exception {
         BrowserSession browser = new BrowserSession();
         HttpResponse<String> response = browser.signIn(gateway + "/", "alice", "not-her-password");

@@ -112,6 +112,7 @@ class ProtocolSocket extends Emitter {
   #ping = null;
   #wanted = false;
   #welcomed = false;
+  #refresh = null;
   #waiters = [];
 
   constructor(client, name, path) {
@@ -154,6 +155,7 @@ class ProtocolSocket extends Emitter {
     this.#wanted = false;
     clearTimeout(this.#timer);
     clearInterval(this.#ping);
+    clearTimeout(this.#refresh);
     this.#settleWaiters(new ParleyError('DISCONNECTED', `the ${this.name} socket was closed`));
     if (this.#ws) {
       const ws = this.#ws;
@@ -222,6 +224,7 @@ class ProtocolSocket extends Emitter {
       if (this.#ws !== ws) return;
       this.#ws = null;
       clearInterval(this.#ping);
+      clearTimeout(this.#refresh);
       this.#rejectPending(new ParleyError('DISCONNECTED', `the ${this.name} socket closed (${event.code})`));
       const wasWelcomed = this.#welcomed;
       this.emit('close', { code: event.code, reason: event.reason, welcomed: wasWelcomed });
@@ -268,8 +271,38 @@ class ProtocolSocket extends Emitter {
       this.#setState('open');
       this.#settleWaiters(null, payload);
       if (this.name === 'notifications') this.#startPing();
+      if (this.name === 'signaling') this.#keepTokenFresh(null);
     }
     this.emit(type, payload || {});
+  }
+
+  /**
+   * The server closes a signaling socket when the token it was opened with expires, and that ends the call
+   * bound to the socket. Shortly before expiry this hands the socket a fresh token of the same user
+   * (`refresh_token`, docs/protocol.md): from the token function, or from the gateway session
+   * (`POST /api/gateway/token`, which refreshes the session's tokens when they are close to expiry).
+   */
+  async #keepTokenFresh(currentExpiry) {
+    clearTimeout(this.#refresh);
+    const ws = this.#ws;
+    let expiresAt = currentExpiry;
+    try {
+      const token = await this.#client.freshToken();
+      if (this.#ws !== ws || !this.isOpen) return;
+      const expiry = tokenExpiry(token);
+      // Also right after the welcome: the session may hold a newer token than the one the socket opened with.
+      if (currentExpiry === null || (expiry && expiry > currentExpiry)) {
+        await this.request('refresh_token', { accessToken: token });
+        expiresAt = expiry;
+      }
+    } catch (e) {
+      console.warn('Parley: could not refresh the signaling token; retrying', e);
+    }
+    if (this.#ws !== ws) return;
+    // 45 s before expiry (the gateway renews a session token in its last minute), or in 10 s when unknown
+    // or not renewed yet.
+    const delayMs = expiresAt && expiresAt !== currentExpiry ? Math.max(5000, expiresAt - Date.now() - 45000) : 10000;
+    this.#refresh = setTimeout(() => this.#keepTokenFresh(expiresAt), delayMs);
   }
 
   #startPing() {
@@ -695,6 +728,16 @@ function waitForIceGathering(pc, timeoutMs, quietMs = 1500) {
  * incoming_call_closed, missed_call, answered_elsewhere, progress, connect, established, remote_media,
  * media_state, disconnect, call_error, auth_required.
  */
+/** A JWT's expiry (ms since the epoch) from its payload, or null when it cannot be read. */
+function tokenExpiry(jwt) {
+  try {
+    const payload = JSON.parse(atob(jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+    return typeof payload.exp === 'number' ? payload.exp * 1000 : null;
+  } catch (e) {
+    return null;
+  }
+}
+
 export class Parley extends Emitter {
   #token;
   #calls = new Map();
@@ -735,6 +778,13 @@ export class Parley extends Emitter {
   /** The access token to send, or null to rely on the session cookie. */
   async token() {
     return typeof this.#token === 'function' ? await this.#token() : this.#token;
+  }
+
+  /** A current access token: from the token function, or the gateway session's (renewed when near expiry). */
+  async freshToken() {
+    if (this.usesToken) return this.token();
+    const { accessToken } = await this.fetchJson('/api/gateway/token', { method: 'POST' });
+    return accessToken;
   }
 
   /** The calls of this client that have not ended. */

@@ -379,4 +379,54 @@ class CallFlowTest extends SignalingTestBase {
         assertEquals(1008, closed.code(), closed.toString());
         assertEquals("Authentication expired", closed.reason(), closed.toString());
     }
+
+    @Test
+    void aFreshTokenKeepsTheSocketAndItsCallPastTheFirstTokensExpiry() throws Exception {
+        String alice = user("alice", PresenceStatus.AVAILABLE);
+        String bob = user("bob", PresenceStatus.AVAILABLE);
+        java.time.Instant firstExpiry = java.time.Instant.now().plusSeconds(4);
+        WsTestClient a = WsTestClient.connect(signalingUri,
+                io.parley.testsupport.SharedInfrastructure.oidc().shortLivedToken(alice, 4), alice);
+        a.awaitEvent("welcome", p -> true);
+        WsTestClient b = connect(bob);
+        String callId = a.ok("call", call(bob)).get("callId").asText();
+        b.awaitCallEvent("incoming_call", callId);
+        b.ok("answer", Map.of("callId", callId));
+
+        JsonNode refreshed = a.ok("refresh_token", Map.of("accessToken", token(alice)));
+        assertTrue(java.time.Instant.parse(refreshed.get("expiresAt").asText()).isAfter(firstExpiry.plusSeconds(60)),
+                refreshed.toString());
+
+        // Watch the socket until well past the first token's expiry (plus Quarkus' check interval).
+        org.awaitility.Awaitility.await().pollDelay(Duration.between(java.time.Instant.now(), firstExpiry.plusSeconds(3)))
+                .atMost(Duration.ofSeconds(15)).until(a::isOpen);
+        JsonNode calls = a.ok("list_calls", Map.of()).get("calls");
+        assertEquals(callId, calls.get(0).get("callId").asText());
+        assertEquals("ANSWERED", calls.get(0).get("state").asText(), "the bound call lives on");
+        a.ok("hangup", Map.of("callId", callId));
+        assertEquals("HANGUP", b.awaitCallEvent("disconnect", callId).get("reason").asText());
+    }
+
+    @Test
+    void aRefreshWithAnotherUsersOrABadTokenIsRefusedAndChangesNothing() throws Exception {
+        String alice = user("alice", PresenceStatus.AVAILABLE);
+        String mallory = user("mallory", PresenceStatus.AVAILABLE);
+        WsTestClient a = WsTestClient.connect(signalingUri,
+                io.parley.testsupport.SharedInfrastructure.oidc().shortLivedToken(alice, 4), alice);
+        a.awaitEvent("welcome", p -> true);
+
+        JsonNode foreign = a.request("refresh_token", Map.of("accessToken", token(mallory)));
+        assertEquals("error", foreign.path("type").asText(), foreign.toString());
+        assertEquals("UNAUTHENTICATED", foreign.at("/payload/code").asText(), foreign.toString());
+        JsonNode garbage = a.request("refresh_token", Map.of("accessToken", "not.a.token"));
+        assertEquals("UNAUTHENTICATED", garbage.at("/payload/code").asText(), garbage.toString());
+        JsonNode expired = a.request("refresh_token", Map.of("accessToken",
+                io.parley.testsupport.SharedInfrastructure.oidc().expiredToken(alice)));
+        assertEquals("UNAUTHENTICATED", expired.at("/payload/code").asText(), expired.toString());
+        JsonNode missing = a.request("refresh_token", Map.of());
+        assertEquals("INVALID_PAYLOAD", missing.at("/payload/code").asText(), missing.toString());
+
+        WsTestClient.CloseStatus closed = a.awaitClose(Duration.ofSeconds(30));
+        assertEquals(1008, closed.code(), "the first token still governs the socket: " + closed);
+    }
 }

@@ -116,6 +116,7 @@ class CallBrowserTest {
 
         // Microphone and camera choices are remembered for the next call: alice left her camera off.
         CallWindow next = call(aliceApp, "bob", "call-video");
+        next.awaitState("RINGING");
         assertThat(next.button("camera")).hasAttribute("aria-pressed", "true");
         next.button("camera").click();
         assertThat(next.button("camera")).hasAttribute("aria-pressed", "false");

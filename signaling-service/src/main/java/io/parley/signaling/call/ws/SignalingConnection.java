@@ -41,6 +41,12 @@ public final class SignalingConnection {
         return avatar;
     }
 
+    /** Closes the socket as a policy violation (1008). */
+    public Uni<Void> close() {
+        return socket.isOpen() ? socket.close(new io.quarkus.websockets.next.CloseReason(1008, "Identity changed"))
+                : Uni.createFrom().voidItem();
+    }
+
     /** Sends a text frame; failures (the socket closed meanwhile) are logged by the caller's subscriber. */
     public Uni<Void> send(String text) {
         return socket.isOpen() ? socket.sendText(text) : Uni.createFrom().voidItem();

@@ -17,16 +17,19 @@ import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
+import io.quarkus.websockets.next.WebSocketSecurity;
 import io.smallrye.mutiny.Uni;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * {@code /ws/signaling}: the call socket of docs/protocol.md. The OIDC token is checked on the upgrade,
- * and Quarkus closes the socket (1008, "Authentication expired") when it expires. Each request gets
- * exactly one reply, then the parties get their events.
+ * and Quarkus closes the socket (1008, "Authentication expired") when it expires, unless the client
+ * hands over a fresh token of the same user first ({@code refresh_token}): a call bound to the socket
+ * must not end because a token did. Each request gets exactly one reply, then the parties get their events.
  */
 @WebSocket(path = "/ws/signaling")
 @Authenticated
@@ -44,9 +47,11 @@ public class SignalingSocket {
     private final ServerMessages messages;
     private final ObjectMapper json;
     private final SecurityIdentity identity;
+    private final WebSocketSecurity security;
 
     public SignalingSocket(ConnectionRegistry connections, CallService calls, ServerMessages messages, ObjectMapper json,
-            SecurityIdentity identity, MeterRegistry metrics) {
+            SecurityIdentity identity, WebSocketSecurity security, MeterRegistry metrics) {
+        this.security = security;
         this.connections = connections;
         this.calls = calls;
         this.messages = messages;
@@ -70,7 +75,75 @@ public class SignalingSocket {
         if (connection == null) {
             return Uni.createFrom().voidItem();
         }
+        RefreshRequest refresh = refreshRequest(text);
+        if (refresh != null) {
+            // The identity of this connection can only be replaced from within its own callback.
+            CompletionStage<SecurityIdentity> updated = null;
+            if (refresh.token() != null) {
+                try {
+                    updated = security.updateSecurityIdentity(refresh.token());
+                } catch (RuntimeException e) {
+                    updated = java.util.concurrent.CompletableFuture.failedFuture(e);
+                }
+            }
+            CompletionStage<SecurityIdentity> update = updated;
+            return connection.enqueue(() -> refreshed(connection, refresh, update));
+        }
         return connection.enqueue(() -> handle(connection, text));
+    }
+
+    private record RefreshRequest(String id, String token) {
+    }
+
+    /** A well-formed {@code refresh_token} request, or null for any other message (handled as usual). */
+    private RefreshRequest refreshRequest(String text) {
+        if (!text.contains("refresh_token") || text.length() > MAX_MESSAGE_BYTES) {
+            return null;
+        }
+        try {
+            JsonNode envelope = json.readTree(text);
+            if (envelope == null || !"refresh_token".equals(envelope.path("type").asText(null))
+                    || !envelope.path("payload").isObject()) {
+                return null;
+            }
+            JsonNode token = envelope.get("payload").get("accessToken");
+            return new RefreshRequest(envelope.path("id").isTextual() ? envelope.get("id").asText() : null,
+                    token != null && token.isTextual() && !token.asText().isBlank() ? token.asText() : null);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private Uni<Void> refreshed(SignalingConnection connection, RefreshRequest request,
+            CompletionStage<SecurityIdentity> updated) {
+        if (updated == null) {
+            return connection.send(messages.error(request.id(), "INVALID_PAYLOAD",
+                    "payload.accessToken: a non-empty string is required", UUID.randomUUID().toString()));
+        }
+        // Requests of a socket are handled in order: a validation that never answers must not stall it.
+        return Uni.createFrom().completionStage(updated)
+                .ifNoItem().after(java.time.Duration.ofSeconds(10)).fail()
+                .chain(fresh -> {
+                    JsonWebToken token = (JsonWebToken) fresh.getPrincipal();
+                    if (!Caller.of(token).userId().equals(connection.userId())) {
+                        // Never expected (Quarkus keeps the principal), but a socket must not change hands.
+                        Log.warnf("connection %s of %s was given a token of %s: closing it", connection.id(),
+                                connection.userId(), Caller.of(token).userId());
+                        return connection.close();
+                    }
+                    Log.debugf("connection %s of %s refreshed its token (expires %d)", connection.id(),
+                            connection.userId(), token.getExpirationTime());
+                    return connection.send(messages.ack(request.id(), Map.of("expiresAt",
+                            java.time.Instant.ofEpochSecond(token.getExpirationTime()).toString())));
+                })
+                .onFailure().recoverWithUni(failure -> {
+                    String correlationId = UUID.randomUUID().toString();
+                    Log.infof("[%s] token refresh of connection %s (%s) refused: %s", correlationId, connection.id(),
+                            connection.userId(), failure.getMessage());
+                    return connection.send(messages.error(request.id(), "UNAUTHENTICATED",
+                            "the token is not valid, or not the connection's user's; the socket keeps its current "
+                                    + "token and closes when that expires", correlationId));
+                });
     }
 
     @OnClose
