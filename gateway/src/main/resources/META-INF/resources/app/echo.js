@@ -58,6 +58,7 @@ async function start() {
   setState('Connecting to the echo service…');
   const local = $('echo-local');
   local.srcObject = test.localStream;
+  startMicMeter(test.localStream);
   local.play().catch(() => {});
   const showEcho = stream => {
     const remote = $('echo-remote');
@@ -69,7 +70,8 @@ async function start() {
   test.on('remote_media', ({ stream }) => showEcho(stream));
   test.on('report', report => {
     showReport(report);
-    setState(report.state === 'connected' ? 'Connected: you should see and hear yourself.' : 'Connecting to the echo service…');
+    const hear = report.audio?.echoed ? 'hear yourself' : 'hear a test tone';
+    setState(report.state === 'connected' ? `Connected: you should see yourself and ${hear}.` : 'Connecting to the echo service…');
   });
   test.on('ended', ({ endReason }) => {
     stopped();
@@ -96,6 +98,7 @@ function failed(e) {
 }
 
 function stopped() {
+  stopMicMeter();
   setState('');
   $('echo-stop').disabled = true;
   $('echo-start').hidden = false;
@@ -103,8 +106,45 @@ function stopped() {
   $('echo-remote').srcObject = null;
 }
 
+/**
+ * The microphone's input level, measured here in the browser: the echo server answers with a test tone
+ * and does not decode audio (docs/protocol.md), so this is what tells the user their microphone picks up
+ * sound. Shows the peak RMS level (0..1) of the last two seconds.
+ */
+let meter = null;
+function startMicMeter(stream) {
+  stopMicMeter();
+  const AudioContextClass = window.AudioContext || window.webkitAudioContext;
+  if (!AudioContextClass || !stream.getAudioTracks().length) return;
+  const context = new AudioContextClass();
+  const analyser = context.createAnalyser();
+  analyser.fftSize = 1024;
+  context.createMediaStreamSource(stream).connect(analyser);
+  const samples = new Float32Array(analyser.fftSize);
+  const recent = [];
+  const timer = setInterval(() => {
+    if (context.state === 'suspended') context.resume().catch(() => {});
+    analyser.getFloatTimeDomainData(samples);
+    let sum = 0;
+    for (const v of samples) sum += v * v;
+    recent.push(Math.sqrt(sum / samples.length));
+    if (recent.length > 10) recent.shift();
+    const peak = Math.min(1, Math.max(...recent));
+    $('mic-level').textContent = stream.getAudioTracks().some(t => t.enabled && t.readyState === 'live')
+      ? peak.toFixed(3) : 'microphone off';
+  }, 200);
+  meter = { context, timer };
+}
+
+function stopMicMeter() {
+  if (!meter) return;
+  clearInterval(meter.timer);
+  meter.context.close().catch(() => {});
+  meter = null;
+}
+
 function showReport(report) {
-  for (const dd of document.querySelectorAll('#echo-report dd')) {
+  for (const dd of document.querySelectorAll('#echo-report dd[data-field]')) {
     const field = dd.dataset.field;
     let value;
     if (!report) value = null;

@@ -74,6 +74,11 @@ class EchoBrowserTest {
             assertTrue(received.matches("\\d+") && Long.parseLong(received) > 30, "frames the server received: " + received);
             assertTrue(echo.locator("[data-testid=echo-report] [data-field=roundTripTimeMs]").innerText().endsWith("ms"));
         });
+        // The server sends a test tone back; the page measures the microphone itself (the fake one beeps).
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            String level = echo.locator("[data-testid=mic-level]").innerText();
+            return level.matches("[0-9.]+") && Double.parseDouble(level) > 0.01;
+        });
         Person.screenshot(echo, "echo-test");
 
         assertEquals(1.0, activeEchoSessions());
