@@ -77,6 +77,8 @@ public final class TurnServer implements AutoCloseable {
     private final long permissionNanos;
     private final long channelNanos;
     private InetAddress relayInetAddress;
+    /** What clients are told their relay's address is: the external one behind a 1:1 NAT, else the bound one. */
+    private InetAddress advertisedRelayAddress;
     private RelayPortPool ports;
 
     private Selector selector;
@@ -120,6 +122,8 @@ public final class TurnServer implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         relayInetAddress = InetAddress.getByName(config.relayAddress());
+        advertisedRelayAddress = config.externalAddress() == null ? relayInetAddress
+                : InetAddress.getByName(config.externalAddress());
         ports = new RelayPortPool(relayInetAddress, config.relayPortMin(), config.relayPortMax());
         InetAddress listen = InetAddress.getByName(config.listenAddress());
         selector = Selector.open();
@@ -823,7 +827,8 @@ public final class TurnServer implements AutoCloseable {
         metrics.activeAllocations(activeAllocations);
         Log.debugf("allocation %s for %s at %s", relayAddr, auth.userId(), src);
         List<StunAttribute> attrs = new ArrayList<>(List.of(
-                StunAttribute.xorAddress(Stun.ATTR_XOR_RELAYED_ADDRESS, relayAddr, req.transactionId()),
+                StunAttribute.xorAddress(Stun.ATTR_XOR_RELAYED_ADDRESS,
+                        new InetSocketAddress(advertisedRelayAddress, relayAddr.getPort()), req.transactionId()),
                 StunAttribute.u32(Stun.ATTR_LIFETIME, lifetime),
                 StunAttribute.xorAddress(Stun.ATTR_XOR_MAPPED_ADDRESS, src, req.transactionId())));
         if (newToken != null) {

@@ -12,6 +12,8 @@ import java.util.List;
  * @param requestsPerSecondPerSource STUN/TURN requests accepted per source IP per second, 0 = unlimited
  * @param userAllocationQuota concurrent allocations per REST user id, 0 = unlimited
  * @param maxAllocations concurrent allocations for the whole server, 0 = unlimited
+ * @param externalAddress the address clients are told their relay has (XOR-RELAYED-ADDRESS) when the relay
+ *     sits behind a 1:1 NAT (coturn's {@code external-ip}); null to advertise {@code relayAddress} itself
  * @param legacyChannelNumbers also accept channel numbers 0x5000-0x7FFF, the RFC 5766 range some clients
  *     (including coturn's turnutils_uclient) still pick from; RFC 8656 allows only 0x4000-0x4FFF
  */
@@ -34,7 +36,8 @@ public record TurnServerConfig(
         long bandwidthBytesPerSecond,
         int requestsPerSecondPerSource,
         List<String> allowedPeerCidrs,
-        boolean legacyChannelNumbers) {
+        boolean legacyChannelNumbers,
+        String externalAddress) {
 
     public TurnServerConfig {
         if (realm == null || realm.isEmpty() || sharedSecret == null || sharedSecret.isEmpty()) {
@@ -78,6 +81,7 @@ public record TurnServerConfig(
         private int requestsPerSecondPerSource = 0;
         private List<String> allowedPeerCidrs = List.of();
         private boolean legacyChannelNumbers;
+        private String externalAddress;
 
         private Builder(String realm, String sharedSecret) {
             this.realm = realm;
@@ -100,12 +104,13 @@ public record TurnServerConfig(
         public Builder requestsPerSecondPerSource(int v) { requestsPerSecondPerSource = v; return this; }
         public Builder allowedPeerCidrs(List<String> v) { allowedPeerCidrs = v; return this; }
         public Builder legacyChannelNumbers(boolean v) { legacyChannelNumbers = v; return this; }
+        public Builder externalAddress(String v) { externalAddress = v; return this; }
 
         public TurnServerConfig build() {
             return new TurnServerConfig(listenAddress, udpPort, tcpPort, realm, sharedSecret, relayAddress,
                     relayPortMin, relayPortMax, defaultAllocationLifetime, maxAllocationLifetime, permissionLifetime,
                     channelLifetime, nonceLifetime, userAllocationQuota, maxAllocations, bandwidthBytesPerSecond,
-                    requestsPerSecondPerSource, allowedPeerCidrs, legacyChannelNumbers);
+                    requestsPerSecondPerSource, allowedPeerCidrs, legacyChannelNumbers, externalAddress);
         }
     }
 }

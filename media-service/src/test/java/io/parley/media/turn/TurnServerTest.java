@@ -174,6 +174,27 @@ class TurnServerTest {
         }
     }
 
+    @Test
+    void behindANatClientsAreToldTheExternalAddressWhileRelayingGoesOnThroughTheBoundOne() throws Exception {
+        start(b -> b.allowedPeerCidrs(List.of("127.0.0.0/8")).externalAddress("203.0.113.7"));
+        TurnCredentials.Minted m = creds.mint("alice", Duration.ofHours(1));
+        try (TestTurnClient c = client(false); DatagramSocket peer = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            peer.setSoTimeout(2000);
+            StunMessage ok = c.allocate(m.username(), m.password());
+            InetSocketAddress advertised = ok.attribute(Stun.ATTR_XOR_RELAYED_ADDRESS).asXorAddress(ok.transactionId());
+            assertEquals("203.0.113.7", advertised.getAddress().getHostAddress(), "the NAT's public address");
+            assertTrue(advertised.getPort() >= 50000 && advertised.getPort() <= 50999);
+
+            InetSocketAddress peerAddr = (InetSocketAddress) peer.getLocalSocketAddress();
+            assertEquals(Stun.CLASS_SUCCESS, c.createPermission(peerAddr).messageClass());
+            c.sendIndication(peerAddr, bytes("through the nat"));
+            DatagramPacket got = receive(peer);
+            assertEquals("through the nat", new String(got.getData(), 0, got.getLength(), StandardCharsets.UTF_8));
+            assertEquals(new InetSocketAddress("127.0.0.1", advertised.getPort()), got.getSocketAddress(),
+                    "the relay socket itself is bound to relay-address, on the advertised port");
+        }
+    }
+
     @ParameterizedTest(name = "tcp={0}")
     @ValueSource(booleans = {false, true})
     void relaysSendIndicationsAndChannelDataBothWays(boolean tcp) throws Exception {

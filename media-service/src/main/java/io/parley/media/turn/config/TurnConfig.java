@@ -47,6 +47,13 @@ public interface TurnConfig {
      */
     Optional<String> relayAddress();
 
+    /**
+     * The public address of a relay behind a 1:1 NAT (a cloud VM's elastic IP, a node's external IP with host
+     * networking): clients are told their relay is there, on the same port, while relay sockets bind
+     * {@code relay-address}. coturn calls it {@code external-ip}. Empty: advertise {@code relay-address}.
+     */
+    Optional<String> externalAddress();
+
     /** First UDP port for relay sockets; each allocation holds one port of the range. */
     @WithDefault("49160")
     int relayPortMin();

@@ -125,6 +125,7 @@ public class TurnRelay {
                     .requestsPerSecondPerSource(config.requestsPerSecondPerSource())
                     .allowedPeerCidrs(allowedPeers)
                     .legacyChannelNumbers(config.legacyChannelNumbers())
+                    .externalAddress(config.externalAddress().orElse(null))
                     .build();
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("parley.turn settings rejected: " + e.getMessage(), e);
