@@ -35,6 +35,7 @@ class CallBrowserTest {
     private static Person alice;
     private static Person bob;
     private static Person carol;
+    private static Person ada;
     private final List<Page> opened = new ArrayList<>();
 
     @BeforeAll
@@ -43,6 +44,7 @@ class CallBrowserTest {
         alice = new Person(chromium.launch(), "alice", SharedStack.gateway());
         bob = new Person(chromium.launch(), "bob", SharedStack.gateway());
         carol = new Person(chromium.launch(false), "carol", SharedStack.gateway());
+        ada = new Person(chromium.launch(), "admin", SharedStack.gateway());
     }
 
     @AfterAll
@@ -216,6 +218,27 @@ class CallBrowserTest {
         assertThat(bobCall.status()).containsText(Pattern.compile("ended", Pattern.CASE_INSENSITIVE));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertEquals(0, activeCalls(bob, bobApp).size(), "no call of bob's is left open"));
+    }
+
+    @Test
+    void callingSomeoneAlreadyInACallSaysTheyAreBusy() throws Exception {
+        Page aliceApp = app(alice);
+        Page bobApp = app(bob);
+        Page adaApp = app(ada);
+        awaitPresence(aliceApp, "bob", "available");
+        CallWindow aliceCall = call(aliceApp, "bob", "call-audio");
+        CallWindow bobCall = new CallWindow(bobApp.waitForPopup(() ->
+                bobApp.locator("[data-testid=incoming-call] [data-testid=answer]").click()));
+        opened.add(bobCall.page());
+        bobCall.awaitState("ESTABLISHED");
+
+        CallWindow adaCall = call(adaApp, "bob", "call-audio");
+        adaCall.awaitState("ENDED");
+        assertThat(adaCall.message()).containsText(Pattern.compile("busy", Pattern.CASE_INSENSITIVE));
+        assertEquals("ESTABLISHED", bobCall.page().evaluate("() => document.body.dataset.callState"),
+                "bob's call goes on");
+        aliceCall.button("hangup").click();
+        bobCall.awaitState("ENDED");
     }
 
     @Test
