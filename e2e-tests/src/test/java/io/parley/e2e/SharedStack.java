@@ -60,6 +60,33 @@ public final class SharedStack implements BeforeAllCallback {
         return "http://localhost:" + stack().gatewayPort();
     }
 
+    /**
+     * The sum of every series of a Prometheus metric (e.g. {@code parley_turn_relayed_packets_total}, over
+     * all tags) that {@code service} exposes at {@code /q/metrics}; fails if the service does not expose it.
+     */
+    public static double metric(String service, String name) throws java.io.IOException, InterruptedException {
+        String url = stack().services().stream().filter(s -> s.name().equals(service)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no service " + service)).url();
+        java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/q/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (metrics.statusCode() != 200) {
+            throw new AssertionError(service + " metrics: HTTP " + metrics.statusCode());
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(name)
+                + "(\\{[^}]*})? ([0-9.E+-]+)$").matcher(metrics.body());
+        double sum = 0;
+        boolean found = false;
+        while (m.find()) {
+            sum += Double.parseDouble(m.group(2));
+            found = true;
+        }
+        if (!found) {
+            throw new AssertionError(service + " does not expose " + name);
+        }
+        return sum;
+    }
+
     /** Everything the stack printed while starting. */
     public static String progress() {
         synchronized (PROGRESS) {

@@ -192,9 +192,7 @@ class CallBrowserTest {
         assertThat(bobFirst.locator("[data-testid=incoming-call]")).isVisible();
         assertThat(bobSecond.locator("[data-testid=incoming-call]")).isVisible();
 
-        CallWindow bobCall = new CallWindow(bobFirst.waitForPopup(() ->
-                bobFirst.locator("[data-testid=incoming-call] [data-testid=answer]").click()));
-        opened.add(bobCall.page());
+        CallWindow bobCall = answer(bobFirst);
         assertThat(bobSecond.locator("[data-testid=incoming-call]")).isHidden();
         aliceCall.awaitState("ESTABLISHED");
         aliceCall.button("hangup").click();
@@ -207,9 +205,7 @@ class CallBrowserTest {
         Page bobApp = app(bob);
         awaitPresence(aliceApp, "bob", "available");
         CallWindow aliceCall = call(aliceApp, "bob", "call-audio");
-        CallWindow bobCall = new CallWindow(bobApp.waitForPopup(() ->
-                bobApp.locator("[data-testid=incoming-call] [data-testid=answer]").click()));
-        opened.add(bobCall.page());
+        CallWindow bobCall = answer(bobApp);
         aliceCall.awaitState("ESTABLISHED");
         bobCall.awaitState("ESTABLISHED");
 
@@ -227,9 +223,7 @@ class CallBrowserTest {
         Page adaApp = app(ada);
         awaitPresence(aliceApp, "bob", "available");
         CallWindow aliceCall = call(aliceApp, "bob", "call-audio");
-        CallWindow bobCall = new CallWindow(bobApp.waitForPopup(() ->
-                bobApp.locator("[data-testid=incoming-call] [data-testid=answer]").click()));
-        opened.add(bobCall.page());
+        CallWindow bobCall = answer(bobApp);
         bobCall.awaitState("ESTABLISHED");
 
         CallWindow adaCall = call(adaApp, "bob", "call-audio");
@@ -257,6 +251,14 @@ class CallBrowserTest {
         Page page = person.openApp();
         opened.add(page);
         return page;
+    }
+
+    /** Answers from the incoming-call popup of {@code app}; returns the call window it opens. */
+    private CallWindow answer(Page app) {
+        Page window = app.waitForPopup(() ->
+                app.locator("[data-testid=incoming-call] [data-testid=answer]").click());
+        opened.add(window);
+        return new CallWindow(window);
     }
 
     private static void awaitPresence(Page page, String username, String status) {

@@ -7,12 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Page;
 import io.parley.e2e.SharedStack;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,16 +84,8 @@ class EchoBrowserTest {
         assertTrue(alice.problems().isEmpty(), "console errors: " + alice.problems());
     }
 
-    /** {@code parley_echo_sessions_active} from media-service's metrics. */
     private static double activeEchoSessions() throws Exception {
-        String media = SharedStack.stack().services().stream().filter(s -> s.name().equals("media")).findFirst()
-                .orElseThrow().url();
-        HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(media + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, metrics.statusCode());
-        Matcher m = Pattern.compile("(?m)^parley_echo_sessions_active(\\{[^}]*})? ([0-9.E+]+)$").matcher(metrics.body());
-        assertTrue(m.find(), "parley_echo_sessions_active in media-service's metrics");
-        return Double.parseDouble(m.group(2));
+        return SharedStack.metric("media", "parley_echo_sessions_active");
     }
 
     private static int[] size(String text) {

@@ -11,14 +11,8 @@ import com.microsoft.playwright.APIResponse;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.RequestOptions;
 import io.parley.e2e.SharedStack;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -151,18 +145,8 @@ class RelayInteropBrowserTest {
         return JSON.readTree(response.text());
     }
 
-    /** Sum of {@code parley_turn_relayed_packets_total} over both directions, from media-service's metrics. */
+    /** Packets media-service's relay forwarded, both directions. */
     private static double relayedPackets() throws Exception {
-        String media = SharedStack.stack().services().stream().filter(s -> s.name().equals("media")).findFirst()
-                .orElseThrow().url();
-        HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(media + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, metrics.statusCode());
-        Matcher m = Pattern.compile("(?m)^parley_turn_relayed_packets_total\\{[^}]*} ([0-9.E+]+)$").matcher(metrics.body());
-        double sum = 0;
-        while (m.find()) {
-            sum += Double.parseDouble(m.group(1));
-        }
-        return sum;
+        return SharedStack.metric("media", "parley_turn_relayed_packets_total");
     }
 }
