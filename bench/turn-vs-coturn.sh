@@ -2,6 +2,8 @@
 # Compares the CPU cost of coturn's turnserver and media-service's TURN relay (io.parley.media.turn) under
 # identical turnutils_uclient load. Loopback only; every wait below is bounded.
 # Usage: bench/turn-vs-coturn.sh [uclient load args...]   (default: -m 10 -l 170 -n 1000 -z 5)
+# ROUNDS (default 3) measured runs per server and transport, alternating coturn and Parley after one warm-up
+# run each; the summary gives the median. TRANSPORTS (default "udp tcp") picks the client transports.
 # Ports (UDP+TCP) can be moved with COTURN_PORT, PARLEY_PORT and PEER_PORT; the defaults stay clear of a
 # running ./parley up (3478). Needs: apt-get install -y coturn.
 set -euo pipefail
@@ -41,8 +43,8 @@ echo "building media-service classes (logs in $LOGDIR)"
   || { tail -20 "$LOGDIR/build.log"; exit 1; }
 CLASSPATH_PARLEY="media-service/target/classes:media-service/target/test-classes:$(cat "$LOGDIR/classpath.txt")"
 
-# utime+stime of all threads of a process, in seconds
-cpu_seconds() { awk -v hz="$HZ" '{ sub(/^.*\) /, ""); print ($12 + $13) / hz }' "/proc/$1/stat"; }
+# utime and stime of all threads of a process, in seconds: "user system"
+cpu_times() { awk -v hz="$HZ" '{ sub(/^.*\) /, ""); printf "%.2f %.2f\n", $12 / hz, $13 / hz }' "/proc/$1/stat"; }
 
 wait_stun() { # bounded readiness poll with a STUN binding
   for _ in $(seq 1 50); do
@@ -65,21 +67,27 @@ run_load() { # $1 = port, $2.. = extra flags; prints a summary line
   echo "recv_msgs=${recv:-?} time_s=${secs:-?} msgs_per_s=$(awk -v r="${recv:-0}" -v s="${secs:-0}" 'BEGIN{ if (s>0) printf "%.0f", r/s; else print "?" }') rtt_ms=${rtt:-?} | ${lost:-no summary (see $log)}"
 }
 
-measure() { # $1 = name, $2 = pid, $3 = port, $4.. = flags
-  local name=$1 pid=$2 port=$3; shift 3
-  run_load "$port" "$@" >/dev/null   # identical warm-up run for both servers (lets the JVM JIT settle)
-  local before after
-  before=$(cpu_seconds "$pid")
-  local summary
-  summary=$(run_load "$port" "$@")
-  after=$(cpu_seconds "$pid")
-  local recv cpu
+RESULTS=()
+measure() { # $1 = name, $2 = pid, $3 = port, $4 = transport (udp|tcp); prints one line, records the rate
+  local name=$1 pid=$2 port=$3 transport=$4
+  local flags=()
+  if [ "$transport" = tcp ]; then flags=(-t); fi
+  local before after summary
+  before=$(cpu_times "$pid")
+  summary=$(run_load "$port" "${flags[@]}")
+  after=$(cpu_times "$pid")
+  local recv user sys cpu rate
   recv=$(echo "$summary" | sed -n 's/^recv_msgs=\([0-9]*\).*/\1/p')
-  cpu=$(awk -v a="$after" -v b="$before" 'BEGIN{printf "%.2f", a-b}')
+  read -r user sys < <(awk -v a="$after" -v b="$before" 'BEGIN{split(a, x, " "); split(b, y, " "); printf "%.2f %.2f\n", x[1]-y[1], x[2]-y[2]}')
+  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.2f", u+s}')
   # each echoed message is relayed twice (client->peer and peer->client)
-  printf '%-7s %-4s %s | server_cpu_s=%s relayed_pkts_per_cpu_s=%s\n' "$name" "${1:-udp}" "$summary" "$cpu" \
-    "$(awk -v r="${recv:-0}" -v c="$cpu" 'BEGIN{ if (c>0) printf "%.0f", 2*r/c; else print "n/a(cpu<0.01s)" }')"
+  rate=$(awk -v r="${recv:-0}" -v c="$cpu" 'BEGIN{ if (c>0) printf "%.0f", 2*r/c; else print "n/a" }')
+  printf '%-7s %-4s %s | server_cpu_s=%s (user %s, system %s) relayed_pkts_per_cpu_s=%s\n' "$name" "$transport" \
+    "$summary" "$cpu" "$user" "$sys" "$rate"
+  RESULTS+=("$name $transport $rate")
 }
+
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.0f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 turnutils_peer -L 127.0.0.1 -p "$PEER_PORT" >"$LOGDIR/peer.log" 2>&1 &
 PIDS+=($!)
@@ -100,8 +108,26 @@ PIDS+=($PARLEY_PID)
 wait_stun "$COTURN_PORT"
 wait_stun "$PARLEY_PORT"
 
-echo "load: turnutils_uclient ${LOAD[*]} (logs in $LOGDIR)"
-measure coturn "$COTURN_PID" "$COTURN_PORT"
-measure parley "$PARLEY_PID" "$PARLEY_PORT"
-measure coturn "$COTURN_PID" "$COTURN_PORT" -t
-measure parley "$PARLEY_PID" "$PARLEY_PORT" -t
+ROUNDS=${ROUNDS:-3}
+TRANSPORTS=${TRANSPORTS:-udp tcp}
+echo "load: turnutils_uclient ${LOAD[*]}, $ROUNDS rounds per server and transport (logs in $LOGDIR)"
+for transport in $TRANSPORTS; do
+  flags=()
+  if [ "$transport" = tcp ]; then flags=(-t); fi
+  # identical warm-up run for both servers (lets the JVM JIT settle), not counted
+  run_load "$COTURN_PORT" "${flags[@]}" >/dev/null
+  run_load "$PARLEY_PORT" "${flags[@]}" >/dev/null
+  for round in $(seq 1 "$ROUNDS"); do
+    measure coturn "$COTURN_PID" "$COTURN_PORT" "$transport"
+    measure parley "$PARLEY_PID" "$PARLEY_PORT" "$transport"
+  done
+done
+
+echo
+echo "median relayed packets per CPU-second over $ROUNDS rounds:"
+for transport in $TRANSPORTS; do
+  c=$(printf '%s\n' "${RESULTS[@]}" | awk -v t="$transport" '$1 == "coturn" && $2 == t { print $3 }' | median)
+  p=$(printf '%s\n' "${RESULTS[@]}" | awk -v t="$transport" '$1 == "parley" && $2 == t { print $3 }' | median)
+  printf '%-4s coturn=%s parley=%s parley/coturn=%s\n' "$transport" "$c" "$p" \
+    "$(awk -v c="$c" -v p="$p" 'BEGIN{ if (c > 0) printf "%+.0f %%", (p / c - 1) * 100; else print "n/a" }')"
+done
