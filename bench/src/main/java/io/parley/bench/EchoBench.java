@@ -80,6 +80,8 @@ final class EchoBench {
                     .redirectOutput(log.toFile());
             Map<String, String> env = builder.environment();
             env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+            // As ./parley up and k8s/ run it (QuarkusService); MALLOC_ARENA_MAX=<n> in the environment overrides it.
+            env.putIfAbsent("MALLOC_ARENA_MAX", "2");
             env.put("QUARKUS_OIDC_AUTH_SERVER_URL", oidc.issuer());
             env.put("PARLEY_TURN_ENABLED", "false");
             // No Kafka: the echo path does not use it (only readiness would report it down).

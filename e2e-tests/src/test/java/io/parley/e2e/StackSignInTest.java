@@ -46,6 +46,21 @@ class StackSignInTest {
     }
 
     @Test
+    void servicesRunWithFewMallocArenas() throws Exception {
+        // media-service's native memory (libwebrtc) grows twice as fast with glibc's default arenas; an operator's own
+        // MALLOC_ARENA_MAX is passed through instead.
+        String expected = "MALLOC_ARENA_MAX=" + System.getenv().getOrDefault("MALLOC_ARENA_MAX", "2");
+        for (String component : List.of("media", "signaling")) {
+            LocalStack.Row row = stack.rows().stream().filter(r -> r.component().equals(component)).findFirst()
+                    .orElseThrow();
+            List<String> environment = List.of(
+                    java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(row.pid()), "environ"))
+                            .split("\0"));
+            assertTrue(environment.contains(expected), component + " (pid " + row.pid() + ") lacks " + expected);
+        }
+    }
+
+    @Test
     void aliceSignsInAtTheGatewayAndEveryServiceKnowsHer() throws Exception {
         BrowserSession browser = new BrowserSession();
         HttpResponse<String> landing = browser.signIn(gateway + "/", "alice", "alice");

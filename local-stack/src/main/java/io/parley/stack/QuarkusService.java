@@ -58,8 +58,17 @@ public final class QuarkusService implements AutoCloseable {
         command.addAll(List.of("-cp", jar + java.io.File.pathSeparator + StackArtifacts.watchdogClasspath(),
                 "io.parley.stack.child.ParentWatchdog", "io.quarkus.bootstrap.runner.QuarkusEntryPoint"));
         long started = System.nanoTime();
-        return new QuarkusService(name, ChildProcess.start(name, command, Map.of(), jar.getParent(), log, pidDir),
+        return new QuarkusService(name, ChildProcess.start(name, command, environment(), jar.getParent(), log, pidDir),
                 port, started);
+    }
+
+    /**
+     * glibc gives threads that allocate natively arenas of their own and rarely returns their memory: without a cap,
+     * media-service's RSS grew twice as much over 40 echo test calls (libwebrtc's threads; docs/benchmarks.md). Two
+     * arenas is the usual setting for JVMs; an operator's own MALLOC_ARENA_MAX wins.
+     */
+    static Map<String, String> environment() {
+        return System.getenv().containsKey("MALLOC_ARENA_MAX") ? Map.of() : Map.of("MALLOC_ARENA_MAX", "2");
     }
 
     /** Waits until {@code /q/health/ready} answers 200, i.e. every connection the service uses is up. */
