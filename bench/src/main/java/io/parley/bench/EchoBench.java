@@ -26,9 +26,9 @@ import java.util.regex.Pattern;
 
 /**
  * Runs N echo test calls (640x480 at 30 fps each, from webrtc-java callers in this JVM) against a media-service it
- * starts itself, and reports what they cost that process: CPU seconds per second (from {@code /proc/<pid>/stat},
- * minus the idle rate measured first) per call, frames echoed per second, and resident memory, also after
- * {@code rounds - 1} more rounds of calls (does closing a call give its memory back?). Run it inside
+ * starts itself, and reports what they cost that process and its echo workers: CPU seconds per second (from
+ * {@code /proc/<pid>/stat}, minus the idle rate measured first) per call, frames echoed per second, and resident
+ * memory, also after {@code rounds - 1} more rounds of calls (does closing a call give its memory back?). Run it inside
  * {@code tools/netns-run}: libwebrtc never uses the loopback interface.
  */
 final class EchoBench {
@@ -111,7 +111,7 @@ final class EchoBench {
                 sessions, warmup, seconds, pid);
 
         double idle = cpuRate(pid, clockTicks, 5);
-        long rssIdle = ServerStats.rss(pid);
+        long rssIdle = treeRss(pid);
 
         Calls calls = call(media, oidc);
         try {
@@ -126,7 +126,7 @@ final class EchoBench {
             long selfAfter = cpuTicks(ProcessHandle.current().pid());
             double echoed = (framesEchoed(media) - echoedBefore) / seconds;
             double received = (calls.framesReceived() - callerFramesBefore) / (double) seconds;
-            long rssLoaded = ServerStats.rss(pid);
+            long rssLoaded = treeRss(pid);
 
             Map<String, Integer> sizes = new TreeMap<>();
             List<Double> rates = new ArrayList<>();
@@ -141,7 +141,7 @@ final class EchoBench {
             Collections.sort(rtts);
 
             double perCall = (busy - idle) / sessions;
-            System.out.printf("media-service CPU: %.3f CPU-s/s under load, %.3f idle -> %.3f CPU-s/s per call "
+            System.out.printf("media-service CPU (with its echo workers): %.3f CPU-s/s under load, %.3f idle -> %.3f CPU-s/s per call "
                     + "(%.0f%% of a core); %.1f calls per core at this cost%n", busy, idle, perCall, perCall * 100,
                     1 / perCall);
             System.out.printf("frames echoed: %.1f/s (%.1f per call; server counter), received back by the callers: "
@@ -151,7 +151,8 @@ final class EchoBench {
                     sizes, silent > 0 ? "; " + silent + " calls had no echo after the warm-up" : "");
             System.out.printf("load tool (the %d callers, this JVM): %.3f CPU-s/s%n", sessions,
                     (selfAfter - selfBefore) / (double) clockTicks / seconds);
-            System.out.printf("media-service RSS: %d MB idle, %d MB under load%n", rssIdle >> 20, rssLoaded >> 20);
+            System.out.printf("media-service RSS (with its echo workers): %d MB idle, %d MB under load%n",
+                    rssIdle >> 20, rssLoaded >> 20);
         } finally {
             hangUp(media, calls);
         }
@@ -168,14 +169,19 @@ final class EchoBench {
         }
     }
 
-    /** RSS after a full GC, and how much of it the Java heap holds committed: the rest is native (libwebrtc). */
+    /**
+     * RSS of media-service and its echo workers after a full GC of media-service, and how much of media-service's
+     * own RSS its Java heap holds committed.
+     */
     private void printMemoryAfterRound(int round, long pid, String media) throws Exception {
         ServerStats.gc(pid);
         long rss = ServerStats.rss(pid);
+        long tree = treeRss(pid);
         long heap = (long) sum(http.send(HttpRequest.newBuilder(URI.create(media + "/q/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body(), HEAP_COMMITTED);
-        System.out.printf("after round %d hung up (%d calls so far): RSS %d MB, of which Java heap committed %d MB, "
-                + "rest %d MB%n", round, round * sessions, rss >> 20, heap >> 20, (rss - heap) >> 20);
+        System.out.printf("after round %d hung up (%d calls so far): RSS %d MB in all; media-service %d MB (Java heap "
+                + "committed %d MB), %d echo worker process(es) %d MB%n", round, round * sessions, tree >> 20, rss >> 20,
+                heap >> 20, workers(pid), (tree - rss) >> 20);
     }
 
     private static double sum(String metrics, Pattern sample) {
@@ -274,11 +280,38 @@ final class EchoBench {
         return (after - before) / (double) clockTicks / ((System.nanoTime() - start) / 1e9);
     }
 
-    /** utime + stime of every thread of the process, in clock ticks (/proc/<pid>/stat fields 14 and 15). */
+    /**
+     * CPU time of the process and its descendants (media-service and its echo worker processes), in clock ticks:
+     * utime + stime of every thread and cutime + cstime of reaped children (/proc/<pid>/stat fields 14-17), so a
+     * worker that exits during the measurement still counts.
+     */
     private static long cpuTicks(long pid) throws IOException {
+        long ticks = ownAndReapedTicks(pid);
+        for (ProcessHandle child : ProcessHandle.of(pid).map(p -> p.descendants().toList()).orElse(List.of())) {
+            try {
+                ticks += ownAndReapedTicks(child.pid());
+            } catch (IOException exited) {
+                // Gone between listing and reading: its parent's cutime/cstime holds it once reaped.
+            }
+        }
+        return ticks;
+    }
+
+    private static long ownAndReapedTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]) + Long.parseLong(fields[13])
+                + Long.parseLong(fields[14]);
+    }
+
+    /** Resident memory of the process and its descendants (the echo worker processes). */
+    private static long treeRss(long pid) {
+        return ServerStats.rss(pid) + ProcessHandle.of(pid)
+                .map(p -> p.descendants().mapToLong(c -> ServerStats.rss(c.pid())).sum()).orElse(0L);
+    }
+
+    private static long workers(long pid) {
+        return ProcessHandle.of(pid).map(p -> p.descendants().count()).orElse(0L);
     }
 
     private static int clockTicks() throws Exception {

@@ -17,7 +17,7 @@ import java.util.concurrent.Executor;
  * ({@code audio_send_stream.cc: race_checker.RaceDetected()}, webrtc-java issue #217). The price: with no playout
  * either, nothing decodes the caller's audio, so it cannot be echoed and its level is unknown.
  */
-public final class EchoEngine implements AutoCloseable {
+public final class EchoEngine implements EchoBackend {
 
     /**
      * @param gatheringTimeout longest wait for ICE candidates before answering with those gathered so far
@@ -66,6 +66,7 @@ public final class EchoEngine implements AutoCloseable {
      * @return completes with the answered peer, or with {@link InvalidOfferException} when the offer cannot be
      *         answered (the peer is then already closed)
      */
+    @Override
     public CompletableFuture<EchoPeer> answer(String offerSdp, EchoPeer.Listener listener, Executor control) {
         return CompletableFuture.supplyAsync(() -> new EchoPeer(factory, tone, settings, listener), control)
                 .thenCompose(peer -> peer.negotiate(offerSdp, control));
@@ -76,6 +77,11 @@ public final class EchoEngine implements AutoCloseable {
         tone.close();
         factory.dispose();
         audioDevices.dispose();
+    }
+
+    @Override
+    public String toString() {
+        return "in the service's JVM";
     }
 
     private static String rootCause(Throwable e) {

@@ -25,7 +25,7 @@ import dev.onvoid.webrtc.media.video.CustomVideoSource;
 import dev.onvoid.webrtc.media.video.VideoFrame;
 import dev.onvoid.webrtc.media.video.VideoTrack;
 import dev.onvoid.webrtc.media.video.VideoTrackSink;
-import io.quarkus.logging.Log;
+import org.jboss.logging.Logger;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +45,10 @@ import java.util.concurrent.TimeoutException;
  * which can be seconds behind the server's, so a natively forwarded track stalls. A {@link CustomVideoSource}
  * stamps each frame with the server's clock; the cost is one copy of each decoded frame.
  */
-public final class EchoPeer {
+public final class EchoPeer implements EchoCall {
+
+    // org.jboss.logging rather than io.quarkus.logging.Log: echo worker processes load this class outside Quarkus.
+    private static final Logger LOG = Logger.getLogger(EchoPeer.class);
 
     /** What the owner of a peer hears about it; called on libwebrtc's threads, so it must return at once. */
     public interface Listener {
@@ -126,17 +129,20 @@ public final class EchoPeer {
     }
 
     /** The answer, with every candidate gathered so far; valid once {@link #negotiate} completed. */
+    @Override
     public String answerSdp() {
         RTCSessionDescription local = connection.getLocalDescription();
         return local == null ? null : local.sdp;
     }
 
     /** Whether the caller hears their own audio (always false here: see {@link EchoEngine}). */
+    @Override
     public boolean audioEchoed() {
         return false;
     }
 
     /** Reads the current statistics; complete on a libwebrtc thread. */
+    @Override
     public CompletableFuture<MediaReport> report() {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("echo peer closed"));
@@ -150,6 +156,7 @@ public final class EchoPeer {
      * Stops the echo and the tone, closes the connection and releases every native object this peer created, in
      * the order libwebrtc needs (nothing feeds a source once it is released). Idempotent.
      */
+    @Override
     public void close() {
         if (closed) {
             return;
@@ -167,7 +174,7 @@ public final class EchoPeer {
             try {
                 tone.remove(audioSource).get(5, TimeUnit.SECONDS);
             } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
-                Log.warnf(e, "echo test tone did not stop; releasing its source anyway");
+                LOG.warnf(e, "echo test tone did not stop; releasing its source anyway");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -216,7 +223,7 @@ public final class EchoPeer {
                 }
             }
         } catch (RuntimeException e) {
-            Log.debugf(e, "echo: a video frame could not be sent back");
+            LOG.debugf(e, "echo: a video frame could not be sent back");
         } finally {
             // The sink receives its own copy of each frame; releasing it is ours to do.
             frame.release();
@@ -277,7 +284,7 @@ public final class EchoPeer {
         } catch (Error stillReferenced) {
             // webrtc-java throws Error("Native object was not deleted...") after releasing our reference when
             // libwebrtc still holds one; the track is freed when that holder lets go, so nothing leaks.
-            Log.tracef("echo: %s", stillReferenced.getMessage());
+            LOG.tracef("echo: %s", stillReferenced.getMessage());
         }
     }
 

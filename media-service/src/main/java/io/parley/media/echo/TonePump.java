@@ -1,7 +1,7 @@
 package io.parley.media.echo;
 
 import dev.onvoid.webrtc.media.audio.CustomAudioSource;
-import io.quarkus.logging.Log;
+import org.jboss.logging.Logger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
  * stream requires (it aborts the process when two threads feed it at once).
  */
 final class TonePump implements AutoCloseable {
+    // org.jboss.logging: echo worker processes load this class outside Quarkus.
+    private static final Logger LOG = Logger.getLogger(TonePump.class);
 
     private final TestTone tone = new TestTone();
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -46,7 +48,7 @@ final class TonePump implements AutoCloseable {
                         TestTone.CHANNELS, TestTone.FRAMES_PER_CHUNK);
             } catch (RuntimeException e) {
                 // One broken source must not stop the tone of every other call (nor the scheduled task).
-                Log.warnf(e, "echo test tone: pushing audio failed");
+                LOG.warnf(e, "echo test tone: pushing audio failed");
             }
         }
     }

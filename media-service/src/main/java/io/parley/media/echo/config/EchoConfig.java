@@ -48,6 +48,34 @@ public interface EchoConfig {
     /** Last UDP port for the server's ICE candidates (inclusive). */
     Optional<Integer> udpPortMax();
 
+    /** Where the server peers run. */
+    enum Isolation {
+        /**
+         * In echo worker processes (child JVMs) that media-service starts: a crash in the native library ends only
+         * the calls of that worker, and a worker is replaced after {@link #callsPerWorker()} calls, which gives back
+         * the native memory webrtc-java 0.14.0 never frees after a call.
+         */
+        PROCESS,
+        /** In the service's own JVM: no extra process, but native memory grows with every call until a restart. */
+        IN_PROCESS
+    }
+
+    /** {@code process} (default) or {@code in-process}. */
+    @WithDefault("process")
+    Isolation isolation();
+
+    /** Calls a worker answers before a fresh one takes the next; it exits once its last call has ended. */
+    @WithDefault("50")
+    int callsPerWorker();
+
+    /** JVM options of each worker process (its Java heap holds little: frames stay in native memory). */
+    @WithDefault("-XX:TieredStopAtLevel=1 -Xms8m -Xmx64m -Xss512k -XX:+UseSerialGC -XX:ReservedCodeCacheSize=32m")
+    String workerJavaOptions();
+
+    /** Longest wait for a worker to load the native library and report ready. */
+    @WithDefault("30s")
+    Duration workerStartTimeout();
+
     /** The effective limit on concurrent calls. */
     default int effectiveMaxSessions() {
         return maxSessions().orElse(sessionsPerCore() * Runtime.getRuntime().availableProcessors());

@@ -1,6 +1,6 @@
 package io.parley.media.echo.service;
 
-import io.parley.media.echo.EchoPeer;
+import io.parley.media.echo.EchoCall;
 import io.parley.media.echo.EchoState;
 import io.parley.media.echo.EndReason;
 import io.parley.media.echo.MediaReport;
@@ -23,7 +23,7 @@ public final class EchoSession {
     private final Instant startedAt;
     private final AtomicReference<Status> status = new AtomicReference<>(new Status(EchoState.CONNECTING, null));
     private final CompletableFuture<MediaReport> finalReport = new CompletableFuture<>();
-    private volatile EchoPeer peer;
+    private volatile EchoCall peer;
     private volatile ScheduledFuture<?> timeLimit;
     private volatile ScheduledFuture<?> connectTimeout;
 
@@ -77,11 +77,11 @@ public final class EchoSession {
         return finalReport;
     }
 
-    EchoPeer peer() {
+    EchoCall peer() {
         return peer;
     }
 
-    void attach(EchoPeer peer) {
+    void attach(EchoCall peer) {
         this.peer = peer;
     }
 

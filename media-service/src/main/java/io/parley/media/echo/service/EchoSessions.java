@@ -1,15 +1,19 @@
 package io.parley.media.echo.service;
 
 import io.parley.common.error.ApiException;
+import io.parley.media.echo.EchoBackend;
+import io.parley.media.echo.EchoCall;
 import io.parley.media.echo.EchoEngine;
 import io.parley.media.echo.EchoMetrics;
 import io.parley.media.echo.EchoPeer;
 import io.parley.media.echo.EchoReport;
 import io.parley.media.echo.EchoState;
+import io.parley.media.echo.EchoUnavailableException;
 import io.parley.media.echo.EndReason;
 import io.parley.media.echo.InvalidOfferException;
 import io.parley.media.echo.MediaReport;
 import io.parley.media.echo.config.EchoConfig;
+import io.parley.media.echo.worker.EchoWorkers;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -35,7 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * Runs the echo test calls: admits a bounded number at once, answers each with a server {@link EchoPeer}, ends each
+ * Runs the echo test calls: admits a bounded number at once, answers each with a server peer ({@link EchoCall}, in an
+ * echo worker process or in this JVM, see {@link EchoConfig.Isolation}), ends each
  * on hang-up, lost media, failure or its time limit (the first reason wins), closes its peer and keeps its final
  * report readable for a while. Only the caller who started a call can read or end it.
  *
@@ -54,7 +59,7 @@ public class EchoSessions {
 
     private final EchoConfig config;
     private final EchoMetrics metrics;
-    private final Function<EchoEngine.Settings, EchoEngine> loader;
+    private final Function<EchoEngine.Settings, EchoBackend> loader;
     private final Clock clock;
     private final ScheduledThreadPoolExecutor control = controlThread();
     private final ConcurrentMap<String, EchoSession> sessions = new ConcurrentHashMap<>();
@@ -62,7 +67,7 @@ public class EchoSessions {
     private final AtomicInteger live = new AtomicInteger();
     /** Calls being answered, not yet in {@link #sessions}: shutdown waits for them before closing the rest. */
     private final Set<CompletableFuture<EchoAnswer>> answering = ConcurrentHashMap.newKeySet();
-    private volatile EchoEngine engine;
+    private volatile EchoBackend engine;
     private volatile String problem = "not started";
 
     private static ScheduledThreadPoolExecutor controlThread() {
@@ -79,10 +84,19 @@ public class EchoSessions {
 
     @Inject
     public EchoSessions(EchoConfig config, EchoMetrics metrics) {
-        this(config, metrics, EchoEngine::start, Clock.systemUTC());
+        this(config, metrics, backend(config), Clock.systemUTC());
     }
 
-    EchoSessions(EchoConfig config, EchoMetrics metrics, Function<EchoEngine.Settings, EchoEngine> loader, Clock clock) {
+    /** Echo worker processes unless {@code parley.echo.isolation=in-process}. */
+    static Function<EchoEngine.Settings, EchoBackend> backend(EchoConfig config) {
+        if (config.isolation() == EchoConfig.Isolation.IN_PROCESS) {
+            return EchoEngine::start;
+        }
+        return settings -> EchoWorkers.start(settings, new EchoWorkers.Options(config.callsPerWorker(),
+                List.of(config.workerJavaOptions().trim().split("\\s+")), config.workerStartTimeout()));
+    }
+
+    EchoSessions(EchoConfig config, EchoMetrics metrics, Function<EchoEngine.Settings, EchoBackend> loader, Clock clock) {
         this.config = config;
         this.metrics = metrics;
         this.loader = loader;
@@ -111,8 +125,8 @@ public class EchoSessions {
             engine = loader.apply(new EchoEngine.Settings(config.gatheringTimeout(), config.udpPortMin().orElse(0),
                     config.udpPortMax().orElse(0)));
             problem = null;
-            Log.infof("Echo test peer ready: up to %d calls at once, each up to %s", config.effectiveMaxSessions(),
-                    config.maxDuration());
+            Log.infof("Echo test peer ready (%s): up to %d calls at once, each up to %s", engine,
+                    config.effectiveMaxSessions(), config.maxDuration());
         } catch (RuntimeException e) {
             problem = e.getMessage();
             Log.errorf(e, "Echo test peer unavailable: %s", problem);
@@ -121,7 +135,7 @@ public class EchoSessions {
 
     /** Ends every call ({@code FAILED}), closes their peers, then releases the native library's factory. */
     public synchronized void stop() {
-        EchoEngine running = engine;
+        EchoBackend running = engine;
         engine = null;
         problem = "stopped";
         awaitQuietly(CompletableFuture.allOf(answering.toArray(CompletableFuture[]::new)), "being answered");
@@ -166,7 +180,7 @@ public class EchoSessions {
      */
     public CompletableFuture<EchoAnswer> start(String ownerId, String offerSdp) {
         validate(offerSdp);
-        EchoEngine current = engine;
+        EchoBackend current = engine;
         if (current == null) {
             metrics.refused(EchoMetrics.Refusal.UNAVAILABLE);
             Log.debugf("Echo test call refused: %s", problem);
@@ -188,7 +202,7 @@ public class EchoSessions {
     }
 
     /** On the control thread: registers the answered call and arms its timers, or frees its slot. */
-    private EchoAnswer answered(EchoSession session, EchoPeer peer, Throwable error) {
+    private EchoAnswer answered(EchoSession session, EchoCall peer, Throwable error) {
         if (error != null) {
             released();
             throw translate(error);
@@ -293,7 +307,7 @@ public class EchoSessions {
     /** On the control thread: reads the last statistics, closes the peer, frees the slot. */
     private void close(EchoSession session) {
         session.cancelTimers();
-        EchoPeer peer = session.peer();
+        EchoCall peer = session.peer();
         if (peer == null) {
             return;
         }
@@ -354,6 +368,11 @@ public class EchoSessions {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof InvalidOfferException invalid) {
             return invalidSdp("cannot be used: " + invalid.getMessage());
+        }
+        if (cause instanceof EchoUnavailableException unavailable) {
+            Log.warnf("Echo test call not answered: %s", unavailable.getMessage());
+            return new ApiException(503, "ECHO_UNAVAILABLE",
+                    "The echo test is not available on this server right now; try again later");
         }
         return cause instanceof RuntimeException runtime ? runtime
                 : new IllegalStateException("answering the echo offer failed", cause);

@@ -11,10 +11,8 @@ import io.parley.media.echo.EndReason;
 import io.parley.media.echo.config.EchoConfig;
 import io.parley.media.echo.health.EchoPeerHealthCheck;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
 
@@ -85,51 +83,6 @@ class EchoSessionsTest {
     }
 
     private static EchoConfig config(boolean enabled) {
-        return new EchoConfig() {
-            @Override
-            public boolean enabled() {
-                return enabled;
-            }
-
-            @Override
-            public Duration maxDuration() {
-                return Duration.ofSeconds(60);
-            }
-
-            @Override
-            public Optional<Integer> maxSessions() {
-                return Optional.of(2);
-            }
-
-            @Override
-            public int sessionsPerCore() {
-                return 4;
-            }
-
-            @Override
-            public Duration connectTimeout() {
-                return Duration.ofSeconds(20);
-            }
-
-            @Override
-            public Duration retainEnded() {
-                return Duration.ofMinutes(5);
-            }
-
-            @Override
-            public Duration gatheringTimeout() {
-                return Duration.ofSeconds(5);
-            }
-
-            @Override
-            public Optional<Integer> udpPortMin() {
-                return Optional.empty();
-            }
-
-            @Override
-            public Optional<Integer> udpPortMax() {
-                return Optional.empty();
-            }
-        };
+        return new TestEchoConfig(enabled, 2, EchoConfig.Isolation.IN_PROCESS, 50, "");
     }
 }
