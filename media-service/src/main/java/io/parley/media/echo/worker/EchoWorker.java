@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -50,11 +49,14 @@ final class EchoWorker {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicLong IDS = new AtomicLong();
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    /** Stands for the socket's path in a worker's command line. */
+    static final String SOCKET = "{socket}";
 
     private final Process process;
     private final ServerSocketChannel listener;
     private final Path socketDir;
     private final Consumer<EchoWorker> onExit;
+    private final Duration answerTimeout;
     private volatile LineChannel channel;
     private final CompletableFuture<EchoWorker> ready = new CompletableFuture<>();
     private final Map<Long, RemoteCall> calls = new ConcurrentHashMap<>();
@@ -64,8 +66,10 @@ final class EchoWorker {
     private volatile boolean exited;
     private volatile boolean retired;
 
-    private EchoWorker(Process process, ServerSocketChannel listener, Path socketDir, Consumer<EchoWorker> onExit) {
+    private EchoWorker(Process process, ServerSocketChannel listener, Path socketDir, Duration answerTimeout,
+            Consumer<EchoWorker> onExit) {
         this.process = process;
+        this.answerTimeout = answerTimeout;
         this.listener = listener;
         this.socketDir = socketDir;
         this.onExit = onExit;
@@ -75,7 +79,12 @@ final class EchoWorker {
      * Starts a worker; the returned future completes once it has loaded the native library, or fails with
      * {@link EchoUnavailableException} carrying its reason.
      */
-    static CompletableFuture<EchoWorker> start(List<String> command, Duration timeout, Consumer<EchoWorker> onExit) {
+    /**
+     * @param command the worker's command line, with {@link #SOCKET} where the socket's path goes
+     * @param answerTimeout longest wait for an answer (the worker's own gathering timeout normally ends it sooner)
+     */
+    static CompletableFuture<EchoWorker> start(List<String> command, Duration timeout, Duration answerTimeout,
+            Consumer<EchoWorker> onExit) {
         Path socketDir = null;
         ServerSocketChannel listener = null;
         Process process;
@@ -85,8 +94,7 @@ final class EchoWorker {
             Path socket = socketDir.resolve("worker.sock");
             listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             listener.bind(UnixDomainSocketAddress.of(socket));
-            List<String> withSocket = new ArrayList<>(command);
-            withSocket.add(withSocket.indexOf(WorkerMain.class.getName()) + 1, socket.toString());
+            List<String> withSocket = command.stream().map(arg -> arg.equals(SOCKET) ? socket.toString() : arg).toList();
             process = new ProcessBuilder(withSocket).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
@@ -96,7 +104,7 @@ final class EchoWorker {
             return CompletableFuture.failedFuture(
                     new EchoUnavailableException("the echo worker did not start: " + e, e));
         }
-        EchoWorker worker = new EchoWorker(process, listener, socketDir, onExit);
+        EchoWorker worker = new EchoWorker(process, listener, socketDir, answerTimeout, onExit);
         // A worker that dies before connecting must not leave the accept below waiting.
         process.onExit().thenRun(() -> closeQuietly(worker.listener));
         Thread reader = new Thread(worker::readEvents, "echo-worker-" + process.pid());
@@ -155,7 +163,19 @@ final class EchoWorker {
             // It exited while this call was being registered, after failing the calls it knew of.
             answered.completeExceptionally(new EchoUnavailableException("the echo worker (pid " + pid() + ") exited"));
         }
-        return answered;
+        // A worker that hangs must not hold the caller's request: give up, and close the peer should it come late.
+        answered.completeOnTimeout(null, answerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        return answered.thenApply(answer -> {
+            if (answer == null) {
+                answering.remove(call);
+                calls.remove(call);
+                send(command("close", call), () -> { }, new CompletableFuture<>());
+                exitIfIdle();
+                throw new EchoUnavailableException("the echo worker (pid " + pid() + ") did not answer within "
+                        + answerTimeout);
+            }
+            return answer;
+        });
     }
 
     // ---------------------------------------------------------------- events from the worker

@@ -44,15 +44,17 @@ public final class EchoWorkers implements EchoBackend {
 
     private final List<String> command;
     private final Options options;
+    private final Duration answerTimeout;
     private final Set<EchoWorker> workers = ConcurrentHashMap.newKeySet();
     /** Guarded by this: the worker taking new calls (possibly still starting). */
     private CompletableFuture<EchoWorker> current;
     private int callsOnCurrent;
     private boolean closed;
 
-    private EchoWorkers(List<String> command, Options options) {
+    private EchoWorkers(List<String> command, Options options, Duration answerTimeout) {
         this.command = command;
         this.options = options;
+        this.answerTimeout = answerTimeout;
     }
 
     /**
@@ -64,7 +66,9 @@ public final class EchoWorkers implements EchoBackend {
         if (options.callsPerWorker() < 1) {
             throw new IllegalArgumentException("parley.echo.calls-per-worker must be at least 1");
         }
-        EchoWorkers pool = new EchoWorkers(command(settings, options.javaOptions()), options);
+        // The worker answers once its candidates are gathered, or after the gathering timeout with those it has.
+        EchoWorkers pool = new EchoWorkers(command(settings, options.javaOptions()), options,
+                settings.gatheringTimeout().plusSeconds(25));
         try {
             synchronized (pool) {
                 pool.current = pool.launch();
@@ -122,7 +126,8 @@ public final class EchoWorkers implements EchoBackend {
     }
 
     private CompletableFuture<EchoWorker> launch() {
-        CompletableFuture<EchoWorker> started = EchoWorker.start(command, options.startTimeout(), this::exited)
+        CompletableFuture<EchoWorker> started = EchoWorker.start(command, options.startTimeout(),
+                        answerTimeout, this::exited)
                 .thenApply(worker -> {
                     workers.add(worker);
                     LOG.debugf("echo worker %d started", worker.pid());
@@ -173,6 +178,7 @@ public final class EchoWorkers implements EchoBackend {
         command.add("-cp");
         command.add(classpath(System.getProperty("java.class.path")));
         command.add(WorkerMain.class.getName());
+        command.add(EchoWorker.SOCKET);
         command.add(Long.toString(settings.gatheringTimeout().toMillis()));
         command.add(Integer.toString(settings.udpPortMin()));
         command.add(Integer.toString(settings.udpPortMax()));

@@ -11,7 +11,9 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -42,6 +44,8 @@ public final class WorkerMain {
     });
     /** Only touched on the control thread. */
     private final Map<Long, EchoPeer> peers = new HashMap<>();
+    /** Only touched on the control thread: calls media-service gave up on while they were being answered. */
+    private final Set<Long> closedWhileAnswering = new HashSet<>();
     private final Map<Long, AtomicLong> framesEchoed = new ConcurrentHashMap<>();
 
     private WorkerMain(LineChannel protocol, EchoEngine engine) {
@@ -108,10 +112,13 @@ public final class WorkerMain {
     private void answer(long call, String offerSdp) {
         try {
             engine.answer(offerSdp, listener(call), control).whenCompleteAsync((peer, error) -> {
-                if (error == null) {
+                if (error == null && closedWhileAnswering.remove(call)) {
+                    peer.close();
+                } else if (error == null) {
                     peers.put(call, peer);
                     send(event("answered").put("call", call).put("sdp", peer.answerSdp()));
                 } else {
+                    closedWhileAnswering.remove(call);
                     refuse(call, error);
                 }
             }, control);
@@ -149,6 +156,9 @@ public final class WorkerMain {
         try {
             if (peer != null) {
                 peer.close();
+            } else if (framesEchoed.containsKey(call)) {
+                // Still being answered (media-service stopped waiting): close it once it is.
+                closedWhileAnswering.add(call);
             }
         } finally {
             reportFrames();
