@@ -20,7 +20,7 @@ public final class BenchMain {
                     usage: bench/run calls [--users 200] [--rate 100] [--seconds 30]
                            bench/run idle-sockets [--count 20000]
                            tools/netns-run bench/run echo [--sessions 4] [--seconds 30] [--warmup 10] [--rounds 1]
-                                                          [--java-opts "-Xmx256m ..."]
+                                                          [--java-opts "-Xmx256m ..."] [--server-cpus 1]
                     common: [--host localhost] [--state .parley]""");
             System.exit(2);
         }
@@ -36,7 +36,8 @@ public final class BenchMain {
                     Integer.parseInt(options.getOrDefault("seconds", "30")),
                     Integer.parseInt(options.getOrDefault("warmup", "10")),
                     Integer.parseInt(options.getOrDefault("rounds", "1")),
-                    List.of(options.getOrDefault("java-opts", EchoBench.DEFAULT_JAVA_OPTS).trim().split("\\s+"))).run();
+                    List.of(options.getOrDefault("java-opts", EchoBench.DEFAULT_JAVA_OPTS).trim().split("\\s+")),
+                    options.get("server-cpus")).run();
         } else if (args[0].equals("calls")) {
             new CallSetupBench(new CallSetupBench.Target(keycloak, "ws://" + host + ":8081/ws/signaling",
                     "ws://" + host + ":8083/ws/notifications", "ws://" + host + ":8082/ws/presence",

@@ -50,13 +50,19 @@ final class EchoBench {
     private final int warmup;
     private final int rounds;
     private final List<String> javaOptions;
+    private final String serverCpus;
 
-    EchoBench(int sessions, int seconds, int warmup, int rounds, List<String> javaOptions) {
+    /**
+     * @param serverCpus CPUs media-service (and so its echo workers) may run on, as {@code taskset -c} takes them;
+     *        null for any. Pinning it apart from this JVM's callers shows what one core serves.
+     */
+    EchoBench(int sessions, int seconds, int warmup, int rounds, List<String> javaOptions, String serverCpus) {
         this.sessions = sessions;
         this.seconds = seconds;
         this.warmup = warmup;
         this.rounds = rounds;
         this.javaOptions = javaOptions;
+        this.serverCpus = serverCpus;
     }
 
     void run() throws Exception {
@@ -72,8 +78,12 @@ final class EchoBench {
         try (TestOidcIssuer oidc = TestOidcIssuer.start()) {
             int port = freePort();
             String media = "http://127.0.0.1:" + port;
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString()));
+            List<String> command = new ArrayList<>();
+            if (serverCpus != null) {
+                // taskset execs the JVM: same pid, and the workers it starts inherit the affinity.
+                command.addAll(List.of("taskset", "-c", serverCpus));
+            }
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(javaOptions);
             command.addAll(List.of("-jar", MEDIA_JAR.toString()));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -107,8 +117,8 @@ final class EchoBench {
         long pid = server.pid();
         awaitLive(server, media);
         int clockTicks = clockTicks();
-        System.out.printf("echo bench: %d calls of 640x480 at 30 fps, %d s warm-up, %d s measured; media-service pid %d%n",
-                sessions, warmup, seconds, pid);
+        System.out.printf("echo bench: %d calls of 640x480 at 30 fps, %d s warm-up, %d s measured; media-service pid %d%s%n",
+                sessions, warmup, seconds, pid, serverCpus == null ? "" : ", on CPU(s) " + serverCpus);
 
         double idle = cpuRate(pid, clockTicks, 5);
         long rssIdle = treeRss(pid);
