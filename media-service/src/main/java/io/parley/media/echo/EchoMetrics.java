@@ -23,6 +23,14 @@ public interface EchoMetrics {
     /** One video frame of a caller sent back to them. */
     void frameEchoed();
 
+    /** An echo worker process reported ready. */
+    default void workerStarted() {
+    }
+
+    /** An echo worker process exited without being asked to (crashed, was killed, or failed to start). */
+    default void workerFailed() {
+    }
+
     /** Does nothing: for peers used outside the service. */
     EchoMetrics NONE = new EchoMetrics() {
         @Override

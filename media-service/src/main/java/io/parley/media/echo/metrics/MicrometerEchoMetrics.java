@@ -20,7 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link EndReason} ({@code hangup}, {@code disconnected}, {@code time_limit}, {@code failed});</li>
  * <li>{@code parley_echo_sessions_refused_total{reason}}: calls refused, {@code busy} (every slot in use) or
  * {@code unavailable} (disabled, or the native library did not load);</li>
- * <li>{@code parley_echo_video_frames_echoed_total}: video frames sent back to callers.</li>
+ * <li>{@code parley_echo_video_frames_echoed_total}: video frames sent back to callers;</li>
+ * <li>{@code parley_echo_workers_started_total}: echo worker processes that reported ready;</li>
+ * <li>{@code parley_echo_workers_failed_total}: echo worker processes that exited without being asked to (a crash,
+ * a kill, or a failed start): alert on it.</li>
  * </ul>
  * Every series is registered up front so dashboards see zeros instead of missing series.
  */
@@ -32,6 +35,8 @@ public class MicrometerEchoMetrics implements EchoMetrics {
     private final Map<EndReason, Counter> ended = new EnumMap<>(EndReason.class);
     private final Map<Refusal, Counter> refused = new EnumMap<>(Refusal.class);
     private final Counter framesEchoed;
+    private final Counter workersStarted;
+    private final Counter workersFailed;
 
     public MicrometerEchoMetrics(MeterRegistry registry) {
         Gauge.builder("parley.echo.sessions.active", active, AtomicInteger::get)
@@ -50,6 +55,10 @@ public class MicrometerEchoMetrics implements EchoMetrics {
         }
         framesEchoed = Counter.builder("parley.echo.video.frames.echoed")
                 .description("Video frames sent back to echo test callers").register(registry);
+        workersStarted = Counter.builder("parley.echo.workers.started")
+                .description("Echo worker processes that reported ready").register(registry);
+        workersFailed = Counter.builder("parley.echo.workers.failed")
+                .description("Echo worker processes that exited without being asked to").register(registry);
     }
 
     private static String tagValue(Enum<?> value) {
@@ -79,5 +88,15 @@ public class MicrometerEchoMetrics implements EchoMetrics {
     @Override
     public void frameEchoed() {
         framesEchoed.increment();
+    }
+
+    @Override
+    public void workerStarted() {
+        workersStarted.increment();
+    }
+
+    @Override
+    public void workerFailed() {
+        workersFailed.increment();
     }
 }

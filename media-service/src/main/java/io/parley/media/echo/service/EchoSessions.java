@@ -84,16 +84,16 @@ public class EchoSessions {
 
     @Inject
     public EchoSessions(EchoConfig config, EchoMetrics metrics) {
-        this(config, metrics, backend(config), Clock.systemUTC());
+        this(config, metrics, backend(config, metrics), Clock.systemUTC());
     }
 
     /** Echo worker processes unless {@code parley.echo.isolation=in-process}. */
-    static Function<EchoEngine.Settings, EchoBackend> backend(EchoConfig config) {
+    static Function<EchoEngine.Settings, EchoBackend> backend(EchoConfig config, EchoMetrics metrics) {
         if (config.isolation() == EchoConfig.Isolation.IN_PROCESS) {
             return EchoEngine::start;
         }
         return settings -> EchoWorkers.start(settings, new EchoWorkers.Options(config.callsPerWorker(),
-                List.of(config.workerJavaOptions().trim().split("\\s+")), config.workerStartTimeout()));
+                List.of(config.workerJavaOptions().trim().split("\\s+")), config.workerStartTimeout()), metrics);
     }
 
     EchoSessions(EchoConfig config, EchoMetrics metrics, Function<EchoEngine.Settings, EchoBackend> loader, Clock clock) {

@@ -65,6 +65,7 @@ final class EchoWorker {
     private final Map<Long, CompletableFuture<Void>> closing = new ConcurrentHashMap<>();
     private volatile boolean exited;
     private volatile boolean retired;
+    private volatile boolean exitedAsExpected;
 
     private EchoWorker(Process process, ServerSocketChannel listener, Path socketDir, Duration answerTimeout,
             Consumer<EchoWorker> onExit) {
@@ -129,6 +130,11 @@ final class EchoWorker {
 
     int calls() {
         return calls.size();
+    }
+
+    /** Whether it exited because it was retired or stopped with no call left, rather than crashing or being killed. */
+    boolean exitedAsExpected() {
+        return exitedAsExpected;
     }
 
     /** Takes no more calls: the worker's input is closed (and so it exits) once its last call has closed. */
@@ -295,12 +301,15 @@ final class EchoWorker {
     private void onExited(int status) {
         exited = true;
         boolean expected = retired && calls.isEmpty();
+        exitedAsExpected = expected;
         if (expected) {
             LOG.debugf("echo worker %d exited (status %d)", pid(), status);
         } else {
             LOG.errorf("echo worker %d exited unexpectedly (status %d); its %d calls end as FAILED", pid(), status,
                     calls.size());
         }
+        // The owner hears first, so whoever waits on this worker's futures below finds its books already updated.
+        onExit.accept(this);
         EchoUnavailableException gone = new EchoUnavailableException(
                 "the echo worker (pid " + pid() + ") exited with status " + status);
         ready.completeExceptionally(gone);
@@ -309,7 +318,6 @@ final class EchoWorker {
         closing.values().forEach(f -> f.complete(null));
         List.copyOf(calls.values()).forEach(remote -> remote.listener.failed());
         calls.clear();
-        onExit.accept(this);
     }
 
     // ---------------------------------------------------------------- commands to the worker

@@ -3,6 +3,7 @@ package io.parley.media.echo.worker;
 import io.parley.media.echo.EchoBackend;
 import io.parley.media.echo.EchoCall;
 import io.parley.media.echo.EchoEngine;
+import io.parley.media.echo.EchoMetrics;
 import io.parley.media.echo.EchoPeer;
 import io.parley.media.echo.EchoUnavailableException;
 import java.io.File;
@@ -45,14 +46,16 @@ public final class EchoWorkers implements EchoBackend {
     private final List<String> command;
     private final Options options;
     private final Duration answerTimeout;
+    private final EchoMetrics metrics;
     private final Set<EchoWorker> workers = ConcurrentHashMap.newKeySet();
     /** Guarded by this: the worker taking new calls (possibly still starting). */
     private CompletableFuture<EchoWorker> current;
     private int callsOnCurrent;
     private boolean closed;
 
-    private EchoWorkers(List<String> command, Options options, Duration answerTimeout) {
+    private EchoWorkers(List<String> command, Options options, Duration answerTimeout, EchoMetrics metrics) {
         this.command = command;
+        this.metrics = metrics;
         this.options = options;
         this.answerTimeout = answerTimeout;
     }
@@ -62,13 +65,13 @@ public final class EchoWorkers implements EchoBackend {
      *
      * @throws IllegalStateException naming the cause when it cannot
      */
-    public static EchoWorkers start(EchoEngine.Settings settings, Options options) {
+    public static EchoWorkers start(EchoEngine.Settings settings, Options options, EchoMetrics metrics) {
         if (options.callsPerWorker() < 1) {
             throw new IllegalArgumentException("parley.echo.calls-per-worker must be at least 1");
         }
         // The worker answers once its candidates are gathered, or after the gathering timeout with those it has.
         EchoWorkers pool = new EchoWorkers(command(settings, options.javaOptions()), options,
-                settings.gatheringTimeout().plusSeconds(25));
+                settings.gatheringTimeout().plusSeconds(25), metrics);
         try {
             synchronized (pool) {
                 pool.current = pool.launch();
@@ -130,6 +133,7 @@ public final class EchoWorkers implements EchoBackend {
                         answerTimeout, this::exited)
                 .thenApply(worker -> {
                     workers.add(worker);
+                    metrics.workerStarted();
                     LOG.debugf("echo worker %d started", worker.pid());
                     return worker;
                 });
@@ -142,6 +146,9 @@ public final class EchoWorkers implements EchoBackend {
 
     private void exited(EchoWorker worker) {
         workers.remove(worker);
+        if (!worker.exitedAsExpected()) {
+            metrics.workerFailed();
+        }
     }
 
     @Override

@@ -59,6 +59,9 @@ class EchoResourceTest {
             String id = answer.getString("id");
             assertEquals(started + 1, metric("parley_echo_sessions_started_total", ""));
             assertEquals(1, metric(ACTIVE, ""));
+            // The call runs in an echo worker process, which the service started and has not lost.
+            assertTrue(metric("parley_echo_workers_started_total", "") >= 1);
+            assertEquals(0, metric("parley_echo_workers_failed_total", ""));
 
             await("30 echoed frames at the size sent").atMost(MEDIA)
                     .until(() -> caller.framesReceived() >= 30 && caller.lastFrameSize().equals("640x480"));

@@ -34,6 +34,9 @@ class EchoWorkersTest {
     private static final Duration MEDIA = Duration.ofSeconds(30);
 
     private final AtomicLong framesEchoed = new AtomicLong();
+    private final AtomicLong workersStarted = new AtomicLong();
+    private final AtomicLong workersFailed = new AtomicLong();
+    private final EchoMetrics metrics = metrics();
     private final AtomicReference<EchoWorkers> workers = new AtomicReference<>();
     private EchoSessions sessions;
 
@@ -62,11 +65,13 @@ class EchoWorkersTest {
             assertEquals("FAILED", ended.endReason());
             await("its slot to be freed").atMost(MEDIA).until(() -> sessions.status().activeSessions() == 0);
             assertTrue(sessions.status().available(), "echo stays available: " + sessions.status());
+            await("the crash to be counted").atMost(MEDIA).until(() -> workersFailed.get() == 1);
         }
         try (EchoTestClient caller = EchoTestClient.start(320, 240, 15)) {
             String second = connect("alice", caller);
             long fresh = single(workers.get().workerPids());
             assertNotEquals(crashed, fresh);
+            assertEquals(2, workersStarted.get());
             await("video echoed by the fresh worker").atMost(MEDIA).until(() -> caller.framesReceived() >= 15);
             sessions.hangUp("alice", second).get(15, TimeUnit.SECONDS);
         }
@@ -100,15 +105,16 @@ class EchoWorkersTest {
                     .until(() -> c.framesReceived() >= framesBefore + 15);
             assertEquals("connected", report("carol", callC).state());
             assertTrue(framesEchoed.get() > 0, "echoed frames are counted across the process boundary");
+            assertEquals(2, workersStarted.get());
+            assertEquals(0, workersFailed.get(), "a retired worker's exit is not a failure");
             sessions.hangUp("carol", callC).get(15, TimeUnit.SECONDS);
         }
     }
 
     @Test
     void aWorkerThatCannotStartMakesEchoUnavailableWithItsReason() {
-        sessions = new EchoSessions(new TestEchoConfig(true, 2, EchoConfig.Isolation.PROCESS, 50,
-                "-XX:+NoSuchJvmOption"), metrics(), EchoSessions.backend(new TestEchoConfig(true, 2,
-                EchoConfig.Isolation.PROCESS, 50, "-XX:+NoSuchJvmOption")), Clock.systemUTC());
+        TestEchoConfig config = new TestEchoConfig(true, 2, EchoConfig.Isolation.PROCESS, 50, "-XX:+NoSuchJvmOption");
+        sessions = new EchoSessions(config, metrics, EchoSessions.backend(config, metrics), Clock.systemUTC());
         sessions.start();
 
         ApiException refused = assertThrows(ApiException.class, () -> sessions.start("alice", "v=0\r\n"));
@@ -117,11 +123,13 @@ class EchoWorkersTest {
         assertEquals(HealthCheckResponse.Status.DOWN, health.getStatus());
         assertTrue(health.getData().orElseThrow().get("problem").toString().contains("exited with status"),
                 health.getData().toString());
+        assertEquals(0, workersStarted.get());
+        assertEquals(1, workersFailed.get());
     }
 
     private void start(TestEchoConfig config) {
-        sessions = new EchoSessions(config, metrics(), settings -> {
-            EchoWorkers started = (EchoWorkers) EchoSessions.backend(config).apply(settings);
+        sessions = new EchoSessions(config, metrics, settings -> {
+            EchoWorkers started = (EchoWorkers) EchoSessions.backend(config, metrics).apply(settings);
             workers.set(started);
             return started;
         }, Clock.systemUTC());
@@ -167,6 +175,16 @@ class EchoWorkersTest {
             @Override
             public void frameEchoed() {
                 framesEchoed.incrementAndGet();
+            }
+
+            @Override
+            public void workerStarted() {
+                workersStarted.incrementAndGet();
+            }
+
+            @Override
+            public void workerFailed() {
+                workersFailed.incrementAndGet();
             }
         };
     }
