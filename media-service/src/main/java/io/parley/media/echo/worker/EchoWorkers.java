@@ -92,7 +92,19 @@ public final class EchoWorkers implements EchoBackend {
 
     @Override
     public CompletableFuture<? extends EchoCall> answer(String offerSdp, EchoPeer.Listener listener, Executor control) {
-        return workerForNextCall().thenCompose(worker -> worker.answer(offerSdp, listener));
+        Assignment assignment = workerForNextCall();
+        return assignment.worker().thenCompose(worker -> {
+            CompletableFuture<EchoWorker.RemoteCall> answered = worker.answer(offerSdp, listener);
+            if (assignment.last()) {
+                // Only now that the call is registered: a worker with no call left exits at once when retired.
+                worker.retire();
+            }
+            return answered;
+        });
+    }
+
+    /** The worker that takes a call, and whether the call is its last. */
+    private record Assignment(CompletableFuture<EchoWorker> worker, boolean last) {
     }
 
     /** Process ids of the workers alive now, the one taking new calls last. */
@@ -109,9 +121,10 @@ public final class EchoWorkers implements EchoBackend {
         return pids;
     }
 
-    private synchronized CompletableFuture<EchoWorker> workerForNextCall() {
+    private synchronized Assignment workerForNextCall() {
         if (closed) {
-            return CompletableFuture.failedFuture(new EchoUnavailableException("the echo workers are stopped"));
+            return new Assignment(CompletableFuture.failedFuture(
+                    new EchoUnavailableException("the echo workers are stopped")), false);
         }
         EchoWorker running = current.isDone() && !current.isCompletedExceptionally() ? current.join() : null;
         if (current.isCompletedExceptionally() || (running != null && running.exited())) {
@@ -119,13 +132,13 @@ public final class EchoWorkers implements EchoBackend {
             callsOnCurrent = 0;
         }
         CompletableFuture<EchoWorker> chosen = current;
-        if (++callsOnCurrent >= options.callsPerWorker()) {
+        boolean last = ++callsOnCurrent >= options.callsPerWorker();
+        if (last) {
             // This call is the worker's last: start its successor now, so the next caller does not wait for a JVM.
-            chosen.thenAccept(EchoWorker::retire);
             current = launch();
             callsOnCurrent = 0;
         }
-        return chosen;
+        return new Assignment(chosen, last);
     }
 
     private CompletableFuture<EchoWorker> launch() {

@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.common.error.ApiException;
 import io.parley.media.echo.EchoMetrics;
-import io.parley.media.echo.EndReason;
 import io.parley.media.echo.config.EchoConfig;
 import io.parley.media.echo.health.EchoPeerHealthCheck;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
@@ -21,11 +19,11 @@ class EchoSessionsTest {
 
     private static final String OFFER = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n";
 
-    private final List<EchoMetrics.Refusal> refusals = new ArrayList<>();
+    private final RecordingEchoMetrics metrics = new RecordingEchoMetrics();
 
     @Test
     void nativeLibraryThatFailsToLoadMakesEchoUnavailableAndReadinessDown() {
-        EchoSessions sessions = new EchoSessions(config(true), metrics(), settings -> {
+        EchoSessions sessions = new EchoSessions(config(true), metrics, settings -> {
             throw new IllegalStateException("the native WebRTC library did not load: UnsatisfiedLinkError: no libwebrtc");
         }, Clock.systemUTC());
         sessions.start();
@@ -33,7 +31,7 @@ class EchoSessionsTest {
         ApiException refused = assertThrows(ApiException.class, () -> sessions.start("alice", OFFER));
         assertEquals(503, refused.status());
         assertEquals("ECHO_UNAVAILABLE", refused.code());
-        assertEquals(List.of(EchoMetrics.Refusal.UNAVAILABLE), refusals);
+        assertEquals(List.of(EchoMetrics.Refusal.UNAVAILABLE), metrics.refusals);
 
         HealthCheckResponse health = new EchoPeerHealthCheck(sessions).call();
         assertEquals(HealthCheckResponse.Status.DOWN, health.getStatus());
@@ -44,7 +42,7 @@ class EchoSessionsTest {
 
     @Test
     void disabledEchoRefusesCallsButStaysReady() {
-        EchoSessions sessions = new EchoSessions(config(false), metrics(), settings -> {
+        EchoSessions sessions = new EchoSessions(config(false), metrics, settings -> {
             throw new AssertionError("a disabled echo must not load the native library");
         }, Clock.systemUTC());
         sessions.start();
@@ -55,31 +53,6 @@ class EchoSessionsTest {
         assertEquals(HealthCheckResponse.Status.UP, health.getStatus());
         assertFalse((Boolean) health.getData().orElseThrow().get("enabled"));
         sessions.stop();
-    }
-
-    private EchoMetrics metrics() {
-        return new EchoMetrics() {
-            @Override
-            public void activeSessions(int count) {
-            }
-
-            @Override
-            public void sessionStarted() {
-            }
-
-            @Override
-            public void sessionEnded(EndReason reason) {
-            }
-
-            @Override
-            public void refused(Refusal reason) {
-                refusals.add(reason);
-            }
-
-            @Override
-            public void frameEchoed() {
-            }
-        };
     }
 
     private static EchoConfig config(boolean enabled) {

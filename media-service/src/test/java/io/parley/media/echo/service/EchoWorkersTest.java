@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.common.error.ApiException;
-import io.parley.media.echo.EchoMetrics;
 import io.parley.media.echo.EchoReport;
 import io.parley.media.echo.EchoTestClient;
-import io.parley.media.echo.EndReason;
 import io.parley.media.echo.config.EchoConfig;
 import io.parley.media.echo.health.EchoPeerHealthCheck;
 import io.parley.media.echo.worker.EchoWorkers;
@@ -18,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.AfterEach;
@@ -33,10 +30,7 @@ class EchoWorkersTest {
 
     private static final Duration MEDIA = Duration.ofSeconds(30);
 
-    private final AtomicLong framesEchoed = new AtomicLong();
-    private final AtomicLong workersStarted = new AtomicLong();
-    private final AtomicLong workersFailed = new AtomicLong();
-    private final EchoMetrics metrics = metrics();
+    private final RecordingEchoMetrics metrics = new RecordingEchoMetrics();
     private final AtomicReference<EchoWorkers> workers = new AtomicReference<>();
     private EchoSessions sessions;
 
@@ -65,13 +59,13 @@ class EchoWorkersTest {
             assertEquals("FAILED", ended.endReason());
             await("its slot to be freed").atMost(MEDIA).until(() -> sessions.status().activeSessions() == 0);
             assertTrue(sessions.status().available(), "echo stays available: " + sessions.status());
-            await("the crash to be counted").atMost(MEDIA).until(() -> workersFailed.get() == 1);
+            await("the crash to be counted").atMost(MEDIA).until(() -> metrics.workersFailed.get() == 1);
         }
         try (EchoTestClient caller = EchoTestClient.start(320, 240, 15)) {
             String second = connect("alice", caller);
             long fresh = single(workers.get().workerPids());
             assertNotEquals(crashed, fresh);
-            assertEquals(2, workersStarted.get());
+            assertEquals(2, metrics.workersStarted.get());
             await("video echoed by the fresh worker").atMost(MEDIA).until(() -> caller.framesReceived() >= 15);
             sessions.hangUp("alice", second).get(15, TimeUnit.SECONDS);
         }
@@ -104,11 +98,33 @@ class EchoWorkersTest {
             await("carol's call on the successor to go on").atMost(MEDIA)
                     .until(() -> c.framesReceived() >= framesBefore + 15);
             assertEquals("connected", report("carol", callC).state());
-            assertTrue(framesEchoed.get() > 0, "echoed frames are counted across the process boundary");
-            assertEquals(2, workersStarted.get());
-            assertEquals(0, workersFailed.get(), "a retired worker's exit is not a failure");
+            assertTrue(metrics.framesEchoed.get() > 0, "echoed frames are counted across the process boundary");
+            assertEquals(2, metrics.workersStarted.get());
+            assertEquals(0, metrics.workersFailed.get(), "a retired worker's exit is not a failure");
             sessions.hangUp("carol", callC).get(15, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void aWorkersLastCallIsAnsweredEvenWhenNoOtherCallIsRunning() throws Exception {
+        start(TestEchoConfig.inWorkers(2, 2));
+        long firstWorker;
+        try (EchoTestClient a = EchoTestClient.start(320, 240, 15)) {
+            String callA = connect("alice", a);
+            firstWorker = single(workers.get().workerPids());
+            sessions.hangUp("alice", callA).get(15, TimeUnit.SECONDS);
+        }
+        try (EchoTestClient b = EchoTestClient.start(320, 240, 15)) {
+            // The first worker's second and last call, while it has none running.
+            String callB = connect("bob", b);
+            await("video echoed on the last call").atMost(MEDIA).until(() -> b.framesReceived() >= 15);
+            assertTrue(ProcessHandle.of(firstWorker).map(ProcessHandle::isAlive).orElse(false),
+                    "the retired worker runs until its last call ends");
+            sessions.hangUp("bob", callB).get(15, TimeUnit.SECONDS);
+        }
+        await("the first worker to exit after its last call").atMost(MEDIA)
+                .until(() -> ProcessHandle.of(firstWorker).map(p -> !p.isAlive()).orElse(true));
+        assertEquals(0, metrics.workersFailed.get());
     }
 
     @Test
@@ -123,8 +139,8 @@ class EchoWorkersTest {
         assertEquals(HealthCheckResponse.Status.DOWN, health.getStatus());
         assertTrue(health.getData().orElseThrow().get("problem").toString().contains("exited with status"),
                 health.getData().toString());
-        assertEquals(0, workersStarted.get());
-        assertEquals(1, workersFailed.get());
+        assertEquals(0, metrics.workersStarted.get());
+        assertEquals(1, metrics.workersFailed.get());
     }
 
     private void start(TestEchoConfig config) {
@@ -152,40 +168,5 @@ class EchoWorkersTest {
     private static long single(List<Long> pids) {
         assertEquals(1, pids.size(), "worker processes: " + pids);
         return pids.get(0);
-    }
-
-    private EchoMetrics metrics() {
-        return new EchoMetrics() {
-            @Override
-            public void activeSessions(int count) {
-            }
-
-            @Override
-            public void sessionStarted() {
-            }
-
-            @Override
-            public void sessionEnded(EndReason reason) {
-            }
-
-            @Override
-            public void refused(Refusal reason) {
-            }
-
-            @Override
-            public void frameEchoed() {
-                framesEchoed.incrementAndGet();
-            }
-
-            @Override
-            public void workerStarted() {
-                workersStarted.incrementAndGet();
-            }
-
-            @Override
-            public void workerFailed() {
-                workersFailed.incrementAndGet();
-            }
-        };
     }
 }
