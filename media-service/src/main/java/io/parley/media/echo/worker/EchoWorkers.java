@@ -112,7 +112,7 @@ public final class EchoWorkers implements EchoBackend {
         List<Long> pids = new ArrayList<>();
         EchoWorker taking;
         synchronized (this) {
-            taking = current != null ? current.getNow(null) : null;
+            taking = current != null && current.isDone() && !current.isCompletedExceptionally() ? current.join() : null;
         }
         workers.stream().filter(w -> w != taking && !w.exited()).forEach(w -> pids.add(w.pid()));
         if (taking != null && !taking.exited()) {
