@@ -193,7 +193,7 @@ final class EchoWorker {
                 closeQuietly(listener);
                 deleteQuietly(socketDir);
                 String line;
-                while ((line = readLine(events)) != null) {
+                while ((line = events.readLine()) != null) {
                     try {
                         onEvent(JSON.readTree(line));
                     } catch (JsonProcessingException | RuntimeException e) {
@@ -215,14 +215,6 @@ final class EchoWorker {
             status = -1;
         }
         onExited(status);
-    }
-
-    private String readLine(LineChannel events) {
-        try {
-            return events.readLine();
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     private void onEvent(JsonNode event) {

@@ -36,9 +36,13 @@ final class LineChannel implements AutoCloseable {
         }, StandardCharsets.UTF_8));
     }
 
-    /** The next line, or null once the other side has closed its end. */
-    String readLine() throws IOException {
-        return reader.readLine();
+    /** The next line, or null once the other side has closed its end or the connection failed: either ends it. */
+    String readLine() {
+        try {
+            return reader.readLine();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** Writes {@code line} and a newline; whole lines never interleave. */

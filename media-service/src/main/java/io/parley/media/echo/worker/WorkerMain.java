@@ -73,7 +73,7 @@ public final class WorkerMain {
         control.scheduleWithFixedDelay(this::reportFrames, 500, 500, TimeUnit.MILLISECONDS);
         send(event("ready").put("pid", ProcessHandle.current().pid()));
         String line;
-        while ((line = readCommand()) != null) {
+        while ((line = protocol.readLine()) != null) {
             try {
                 handle(JSON.readTree(line));
             } catch (IOException | RuntimeException e) {
@@ -89,14 +89,6 @@ public final class WorkerMain {
         }
         // Exiting frees the native memory; disposing the factory first would only add a chance to crash on the way.
         System.exit(0);
-    }
-
-    private String readCommand() {
-        try {
-            return protocol.readLine();
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     private void handle(JsonNode command) {
