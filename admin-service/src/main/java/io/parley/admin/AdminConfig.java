@@ -13,7 +13,7 @@ public interface AdminConfig {
     @WithDefault("/platform/administrators")
     String group();
 
-    /** How often unpublished settings events are looked for (and, until it succeeded, the start-up event sent). */
+    /** How often the start-up settings event is tried again until it was sent (the outbox has its own sweeper). */
     @WithDefault("1s")
     Duration sweepInterval();
 

@@ -15,10 +15,12 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 0 || !(args[0].equals("calls") || args[0].equals("idle-sockets") || args[0].equals("echo"))) {
+        if (args.length == 0 || !(args[0].equals("calls") || args[0].equals("idle-sockets") || args[0].equals("echo")
+                || args[0].equals("resilience"))) {
             System.err.println("""
                     usage: bench/run calls [--users 200] [--rate 100] [--seconds 30]
                            bench/run idle-sockets [--count 20000]
+                           bench/run resilience [--calls 100]   (starts two signaling instances of its own)
                            tools/netns-run bench/run echo [--sessions 4] [--seconds 30] [--warmup 10] [--rounds 1]
                                                           [--java-opts "-Xmx256m ..."] [--server-cpus 1]
                     common: [--host localhost] [--state .parley]""");
@@ -38,6 +40,8 @@ public final class BenchMain {
                     Integer.parseInt(options.getOrDefault("rounds", "1")),
                     List.of(options.getOrDefault("java-opts", EchoBench.DEFAULT_JAVA_OPTS).trim().split("\\s+")),
                     options.get("server-cpus")).run();
+        } else if (args[0].equals("resilience")) {
+            new ResilienceBench(host, Integer.parseInt(options.getOrDefault("calls", "100"))).run();
         } else if (args[0].equals("calls")) {
             new CallSetupBench(new CallSetupBench.Target(keycloak, "ws://" + host + ":8081/ws/signaling",
                     "ws://" + host + ":8083/ws/notifications", "ws://" + host + ":8082/ws/presence",

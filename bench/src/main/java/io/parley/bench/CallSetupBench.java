@@ -24,7 +24,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Places calls at a fixed rate between pairs of benchmark users through a running stack and measures:
  * call setup (call sent -> incoming_call on the callee's notification socket, i.e. their pages) and
- * answer -> established (answer sent -> callee's established, with an SDP offer/answer in between).
+ * answer -> established (answer sent -> callee's established, with an SDP offer/answer and the caller's
+ * {@code media connected} report in between, as a browser sends it when its peer connection connects).
  * Every call is hung up right after it is established, freeing the pair.
  */
 final class CallSetupBench {
@@ -77,6 +78,9 @@ final class CallSetupBench {
             switch (type) {
                 case "connect" -> callerSignaling.send("sdp", BenchSocket.payload().put("callId", p.path("callId").asText())
                         .put("sdpType", "offer").put("sdp", FAKE_SDP));
+                // The callee's answer arrived: a browser's peer connection would now connect and say so.
+                case "sdp" -> callerSignaling.send("media", BenchSocket.payload().put("callId", p.path("callId").asText())
+                        .put("state", "connected"));
                 case "established" -> callerSignaling.send("hangup", BenchSocket.payload().put("callId", p.path("callId").asText()));
                 case "disconnect" -> busy = false;
                 case "error" -> {
@@ -168,6 +172,7 @@ final class CallSetupBench {
         long sentBefore = BenchSocket.SENT.get();
         long receivedBefore = BenchSocket.RECEIVED.get();
         System.out.printf("placing %d calls/s for %d s...%n", rate, seconds);
+        java.util.Map<String, Long> cpuBefore = ServerStats.cpuByComponent(target.stateDir());
         ConcurrentLinkedQueue<Pair> idle = new ConcurrentLinkedQueue<>();
         long start = System.nanoTime();
         long periodNanos = TimeUnit.SECONDS.toNanos(1) / rate;
@@ -198,6 +203,7 @@ final class CallSetupBench {
         double elapsed = (System.nanoTime() - start) / 1e9;
         awaitIdle(pairs, Duration.ofSeconds(15));
         long messages = BenchSocket.SENT.get() - sentBefore + BenchSocket.RECEIVED.get() - receivedBefore;
+        java.util.Map<String, Long> cpuAfter = ServerStats.cpuByComponent(target.stateDir());
 
         System.out.println();
         System.out.printf("calls placed:        %d in %.1f s (%.1f/s); %d skipped (no idle pair), %d timed out%n",
@@ -207,6 +213,21 @@ final class CallSetupBench {
         System.out.printf("client messages:     %.0f/s (sent + received over %d sockets)%n", messages / elapsed,
                 connecting.size());
         System.out.printf("errors:              %s%n", errors.isEmpty() ? "none" : errors);
+        long calls = placed - skipped.get();
+        if (calls > 0 && !cpuAfter.isEmpty()) {
+            // CPU per call of the stack's processes (with the warm-up's tail and idle work): robust on a noisy machine.
+            StringBuilder perCall = new StringBuilder();
+            long total = 0;
+            for (var component : cpuAfter.entrySet()) {
+                long used = component.getValue() - cpuBefore.getOrDefault(component.getKey(), 0L);
+                total += used;
+                if (used > 0) {
+                    perCall.append(String.format(" %s %.2f,", component.getKey(), used / 1e6 / calls));
+                }
+            }
+            System.out.printf("server CPU per call: %.2f ms (%s)%n", total / 1e6 / calls,
+                    perCall.toString().replaceAll(",$", "").trim());
+        }
         for (String service : List.of("signaling", "notification", "presence")) {
             ServerStats.pid(target.stateDir(), service).ifPresent(pid -> System.out.printf(
                     "%-13s RSS %.0f MB%n", service, ServerStats.rss(pid) / 1e6));

@@ -62,4 +62,51 @@ final class ServerStats {
         jcmd.getInputStream().readAllBytes();
         jcmd.waitFor();
     }
+
+    /** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux). */
+    private static final long TICKS_PER_SECOND = 100;
+
+    /**
+     * CPU time (user + system) the stack's components used so far, in nanoseconds, by the name of their pid file in
+     * {@code .parley/pids}, each with its descendants (PostgreSQL's backends are the postmaster's children).
+     */
+    static java.util.Map<String, Long> cpuByComponent(Path stateDir) {
+        java.util.Map<Long, String> components = new java.util.HashMap<>();
+        try (var files = Files.list(stateDir.resolve("pids"))) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".pid")).toList()) {
+                String name = file.getFileName().toString().replaceFirst("\\.pid$", "");
+                pid(stateDir, name).ifPresent(pid -> components.put(pid, name));
+            }
+        } catch (IOException e) {
+            return java.util.Map.of();
+        }
+        java.util.Map<String, Long> cpu = new java.util.TreeMap<>();
+        components.forEach((pid, name) -> ProcessHandle.of(pid).ifPresent(process -> cpu.put(name,
+                cpuOfTree(process, components.keySet()))));
+        return cpu;
+    }
+
+    /** A process and its descendants, down to (not into) those that are components of their own (the launcher's). */
+    private static long cpuOfTree(ProcessHandle process, java.util.Set<Long> components) {
+        long total = cpuNanos(process.pid());
+        for (ProcessHandle child : process.children().toList()) {
+            if (!components.contains(child.pid())) {
+                total += cpuOfTree(child, components);
+            }
+        }
+        return total;
+    }
+
+    /** User + system CPU time of one process (all its threads), in nanoseconds; 0 when unknown. */
+    static long cpuNanos(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // Fields after the command name, which is in parentheses and may hold spaces: state is field 3.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return ticks * 1_000_000_000L / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
 }

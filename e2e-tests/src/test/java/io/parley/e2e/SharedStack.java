@@ -2,6 +2,7 @@ package io.parley.e2e;
 
 import io.parley.stack.LocalStack;
 import io.parley.stack.StackPaths;
+import io.parley.testsupport.PrometheusMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -67,24 +68,11 @@ public final class SharedStack implements BeforeAllCallback {
     public static double metric(String service, String name) throws java.io.IOException, InterruptedException {
         String url = stack().services().stream().filter(s -> s.name().equals(service)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no service " + service)).url();
-        java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/q/metrics")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        if (metrics.statusCode() != 200) {
-            throw new AssertionError(service + " metrics: HTTP " + metrics.statusCode());
-        }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(name)
-                + "(\\{[^}]*})? ([0-9.E+-]+)$").matcher(metrics.body());
-        double sum = 0;
-        boolean found = false;
-        while (m.find()) {
-            sum += Double.parseDouble(m.group(2));
-            found = true;
-        }
-        if (!found) {
+        String metrics = PrometheusMetrics.scrape(url);
+        if (!PrometheusMetrics.exports(metrics, name)) {
             throw new AssertionError(service + " does not expose " + name);
         }
-        return sum;
+        return PrometheusMetrics.sum(metrics, name, "");
     }
 
     /** Everything the stack printed while starting. */

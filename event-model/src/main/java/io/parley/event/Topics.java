@@ -2,7 +2,8 @@ package io.parley.event;
 
 /**
  * Kafka topic names, one place for producers, consumers and tests. Every topic and record is described
- * in docs/events.md.
+ * in docs/events.md; how each topic is made (partitions, compaction or retention) is
+ * {@code io.parley.kafka.topic.TopicSpecs} in kafka-support.
  */
 public final class Topics {
 

@@ -3,7 +3,10 @@
  *   ?to=<userId>&audio=1&video=1&provider=webrtc   calls that user;
  *   ?answer=<callId>                               answers a ringing call (opened from the incoming-call notification).
  * Shows the local camera first (with a ringback tone for the caller), then the remote video with the local
- * one in the corner; mute, camera and end-call buttons; the outcome in words. Closing the window ends the call.
+ * one in the corner; mute, camera and end-call buttons; the outcome in words. "Connected" only once the
+ * server says the call is established (its media connected), "Reconnecting…" while this window's signaling
+ * connection or the media is being recovered, and a note while the other party's connection is away.
+ * Closing the window ends the call (a lost connection is resumed; a closed window is not).
  * For tests: document.body.dataset.callState is the protocol's call state; window.parleyCall.peerConnection
  * the RTCPeerConnection.
  */
@@ -12,6 +15,7 @@ import * as sounds from './sounds.js';
 import { avatarSrc, firstName, remembered, remember } from './ui.js';
 
 const MICROPHONE_KEY = 'parley.call.microphoneOn';
+const PARTY_RECONNECTING_TEXT = 'The other party\'s connection dropped, waiting for them to come back…';
 const CAMERA_KEY = 'parley.call.cameraOn';
 const $ = id => document.getElementById(id);
 
@@ -23,6 +27,8 @@ let stream = null;
 let peer = { id: null, displayName: '', avatar: null };
 let ended = false;
 let hangupRequested = false;
+/** Whether this call's media ever connected: a media failure before that means it could not connect at all. */
+let wasConnected = false;
 let microphoneOn = remembered(MICROPHONE_KEY, true) !== false;
 let cameraOn = remembered(CAMERA_KEY, true) !== false;
 let timer = null;
@@ -181,11 +187,13 @@ function followCall() {
   call.on('connect', () => {
     sounds.stop('ringback');
     setState('ANSWERED');
-    setStatus('Connecting…');
+    showCallStatus();
   });
   call.on('established', () => {
+    // The server establishes a call once its media connected: only now is it "Connected".
     setState('ESTABLISHED');
-    setStatus('Connected');
+    wasConnected = true;
+    showCallStatus();
     showConnected();
     startTimer();
   });
@@ -195,19 +203,26 @@ function followCall() {
     video.play().catch(e => {
       if (e.name === 'NotAllowedError') $('enable-sound').hidden = false;
     });
-    showConnected();
+    if (call.state === 'ESTABLISHED') showConnected();
   });
   call.on('media_state', state => showRemoteMedia(state));
-  call.on('media_connection', ({ state }) => {
-    if (ended) return;
-    if (state === 'disconnected' || state === 'failed') setStatus('Connection unstable…');
-    else if (state === 'connected' && call.state === 'ESTABLISHED') setStatus('Connected');
-  });
+  for (const type of ['reconnecting', 'reconnected', 'media_reconnecting', 'media_reconnected', 'party_reconnecting', 'party_reconnected']) {
+    call.on(type, showCallStatus);
+  }
   call.on('disconnect', payload => finish(outcome(payload), { sound: payload.endedBy !== parley.userId || !parley.userId }));
-  if (call.isEnded) finish(outcome({ reason: call.endReason, endedBy: call.endedBy }));
+  if (call.isEnded) finish(outcome({ reason: call.endReason, endedBy: call.endedBy, error: call.error }));
 }
 
-function outcome({ reason, endedBy, local }) {
+/** The status line of a call in progress: what this window knows about its connections, worst first. */
+function showCallStatus() {
+  if (ended || !call || call.isEnded) return;
+  if (call.reconnecting || call.mediaReconnecting) setStatus('Reconnecting…');
+  else if (call.partyReconnecting) setStatus(PARTY_RECONNECTING_TEXT);
+  else if (call.state === 'ESTABLISHED') setStatus('Connected');
+  else if (call.state === 'ANSWERED') setStatus('Connecting…');
+}
+
+function outcome({ reason, endedBy, error }) {
   const name = first();
   const outgoing = call?.direction === 'outgoing';
   const mine = endedBy && endedBy === parley.userId;
@@ -219,13 +234,19 @@ function outcome({ reason, endedBy, local }) {
     case 'NO_ANSWER': return outgoing ? 'No answer.' : 'The call was not answered in time.';
     case 'UNAVAILABLE': return `${name} is unavailable.`;
     case 'TRANSFERRED': return 'The call was transferred.';
-    default: {
-      const error = call?.error;
-      if (local) return 'The call failed: the connection to the call service was lost.';
-      if (error?.code === 'PARTY_VANISHED') return `The call failed: ${name}'s connection was lost.`;
-      if (error?.code === 'NEGOTIATION_TIMEOUT') return 'The call failed: the audio and video connection could not be set up.';
-      return 'The call failed.';
-    }
+    default: return failure(error ?? call?.error);
+  }
+}
+
+/** Why a call failed, from its call_error (or the SDK's own, e.g. a connection that could not be resumed). */
+function failure(error) {
+  switch (error?.code) {
+    case 'MEDIA_FAILED': return wasConnected
+      ? 'The media connection was lost and did not come back.'
+      : 'The media could not connect (network or relay unreachable).';
+    case 'NEGOTIATION_TIMEOUT': return 'The media could not connect (network or relay unreachable).';
+    case 'PARTY_VANISHED': return 'The other party\'s connection was lost.';
+    default: return error?.message ? `The call failed: ${String(error.message).replace(/\.$/, '')}.` : 'The call failed.';
   }
 }
 
@@ -335,6 +356,9 @@ function setState(state) {
 
 function setStatus(text) {
   $('call-status').textContent = text;
+  // Every status this window showed, in order (for tests and support: "did it ever claim to be connected?").
+  const shown = (window.parleyStatuses ??= []);
+  if (shown[shown.length - 1] !== text) shown.push(text);
 }
 
 function showMessage(text) {

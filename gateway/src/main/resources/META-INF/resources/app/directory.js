@@ -88,11 +88,21 @@ function showOwnStatus(status) {
 
 function wireConnectionState() {
   const states = {};
+  // A server of another protocol version: the SDK closed that socket for good; say so until the page reloads.
+  let refused = null;
+  const show = () => {
+    const down = Object.entries(states).filter(([, s]) => s === 'reconnecting').map(([name]) => name);
+    $('connection').textContent = refused || (down.length ? 'Connection lost, reconnecting…' : '');
+    document.body.classList.toggle('offline', !!refused || down.length > 0);
+  };
   parley.on('connection', ({ socket, state }) => {
     states[socket] = state;
-    const down = Object.entries(states).filter(([, s]) => s === 'reconnecting').map(([name]) => name);
-    $('connection').textContent = down.length ? 'Connection lost, reconnecting…' : '';
-    document.body.classList.toggle('offline', down.length > 0);
+    show();
+  });
+  parley.on('error', ({ code, message }) => {
+    if (code !== 'PROTOCOL_VERSION') return;
+    refused = message;
+    show();
   });
 }
 

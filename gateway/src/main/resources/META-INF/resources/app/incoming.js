@@ -1,8 +1,9 @@
 /**
- * The incoming-call notification every page of the web app shows (from /ws/notifications): the caller's
- * avatar, "<name> is calling you", Answer and Decline, at the bottom right. Answer opens the call window;
- * Decline or closing the notification declines the call; it disappears on every page once the call is
- * answered anywhere or ends. The ringtone plays while one rings and the server says it should ring.
+ * The incoming-call notification every page of the web app shows (from /ws/notifications, the only source
+ * of incoming calls): the caller's avatar, "<name> is calling you", Answer and Decline, at the bottom
+ * right. Answer opens the call window; Decline or closing the notification declines the call; it
+ * disappears on every page on `incoming_call_closed` (answered anywhere, or ended). The ringtone plays
+ * while one rings and the server says it should ring.
  */
 import { el, avatarSrc, openCallWindow } from './ui.js';
 import * as sounds from './sounds.js';
@@ -63,7 +64,7 @@ export function installIncomingCalls(parley, { ownStatus = () => 'AVAILABLE' } =
         el('div', { class: 'incoming-actions' },
           el('button', { type: 'button', class: 'btn btn-answer', dataset: { testid: 'answer' }, onclick: () => answer(payload.callId) }, 'Answer'),
           el('button', { type: 'button', class: 'btn btn-decline', dataset: { testid: 'decline' }, onclick: () => decline(payload.callId) }, 'Decline'))));
-    // Older servers or a signaling-only payload carry no `ring`: ring unless the user chose do-not-disturb.
+    // A payload without `ring` (an older server): ring unless the user chose do-not-disturb.
     const ring = typeof payload.ring === 'boolean' ? payload.ring : ['AVAILABLE', 'AWAY'].includes(ownStatus());
     shown.set(payload.callId, { node, ring, message });
     stack.append(node);
@@ -71,6 +72,5 @@ export function installIncomingCalls(parley, { ownStatus = () => 'AVAILABLE' } =
   });
 
   parley.on('incoming_call_closed', payload => close(payload.callId));
-  parley.on('answered_elsewhere', payload => close(payload.callId));
   window.addEventListener('pagehide', () => sounds.stop('ringtone'));
 }

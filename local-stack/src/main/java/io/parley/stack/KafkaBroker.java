@@ -33,15 +33,52 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Starts the broker listening on 127.0.0.1:{@code port}; returns once it is started (not yet ready). */
     public static KafkaBroker start(Path dataDir, int port, int controllerPort, Path log, Path pidDir) {
+        return start(dataDir, new Node(1, port, controllerPort), List.of(new Node(1, port, controllerPort)), clusterId(),
+                log, pidDir);
+    }
+
+    /** One node of a KRaft cluster (broker and controller): its id, client port and controller port. */
+    public record Node(int id, int port, int controllerPort) {
+    }
+
+    /**
+     * Starts a cluster of {@code size} nodes (each broker and controller, as production's three-broker setups run),
+     * with internal topics replicated to every node (at most 3) and 2 in sync required once there are three; returns
+     * once they are started. For failover tests: kill one and the others carry on.
+     */
+    public static List<KafkaBroker> startCluster(Path dataDir, int size, Path logDir) {
+        List<Node> nodes = new ArrayList<>();
+        for (int i = 1; i <= size; i++) {
+            nodes.add(new Node(i, Ports.free(), Ports.free()));
+        }
+        String clusterId = clusterId();
+        List<KafkaBroker> brokers = new ArrayList<>();
+        for (Node node : nodes) {
+            brokers.add(start(dataDir.resolve("node-" + node.id()), node, nodes, clusterId,
+                    logDir.resolve("kafka-" + node.id() + ".log"), null));
+        }
+        return brokers;
+    }
+
+    /** The bootstrap servers of a cluster: every node. */
+    public static String bootstrapServers(List<KafkaBroker> cluster) {
+        return String.join(",", cluster.stream().map(KafkaBroker::bootstrapServers).toList());
+    }
+
+    private static KafkaBroker start(Path dataDir, Node node, List<Node> voters, String clusterId, Path log, Path pidDir) {
         dataDir = dataDir.toAbsolutePath();
+        int port = node.port();
+        int controllerPort = node.controllerPort();
+        int replicas = Math.min(3, voters.size());
+        String quorum = String.join(",", voters.stream().map(v -> v.id() + "@127.0.0.1:" + v.controllerPort()).toList());
         try {
             Path logDirs = dataDir.resolve("log");
             Files.createDirectories(logDirs);
             Path config = dataDir.resolve("server.properties");
             Properties p = new Properties();
             p.setProperty("process.roles", "broker,controller");
-            p.setProperty("node.id", "1");
-            p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+            p.setProperty("node.id", Integer.toString(node.id()));
+            p.setProperty("controller.quorum.voters", quorum);
             p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
             p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
             p.setProperty("controller.listener.names", "CONTROLLER");
@@ -50,12 +87,20 @@ public final class KafkaBroker implements AutoCloseable {
             p.setProperty("log.dirs", logDirs.toString());
             p.setProperty("num.partitions", "3");
             p.setProperty("auto.create.topics.enable", "true");
-            p.setProperty("offsets.topic.replication.factor", "1");
+            String minIsr = Integer.toString(replicas >= 3 ? 2 : 1);
+            p.setProperty("offsets.topic.replication.factor", Integer.toString(replicas));
             p.setProperty("offsets.topic.num.partitions", "5");
-            p.setProperty("transaction.state.log.replication.factor", "1");
-            p.setProperty("transaction.state.log.min.isr", "1");
-            p.setProperty("share.coordinator.state.topic.replication.factor", "1");
-            p.setProperty("share.coordinator.state.topic.min.isr", "1");
+            p.setProperty("transaction.state.log.replication.factor", Integer.toString(replicas));
+            p.setProperty("transaction.state.log.min.isr", minIsr);
+            p.setProperty("share.coordinator.state.topic.replication.factor", Integer.toString(replicas));
+            p.setProperty("share.coordinator.state.topic.min.isr", minIsr);
+            p.setProperty("default.replication.factor", Integer.toString(replicas));
+            p.setProperty("min.insync.replicas", minIsr);
+            if (voters.size() > 1) {
+                // A dead broker is noticed in seconds (default 9 s): the failover the tests measure.
+                p.setProperty("broker.session.timeout.ms", "4000");
+                p.setProperty("broker.heartbeat.interval.ms", "1000");
+            }
             p.setProperty("group.initial.rebalance.delay.ms", "0");
             try (var out = Files.newOutputStream(config)) {
                 p.store(out, "written by Parley's local stack on every start");
@@ -67,7 +112,7 @@ public final class KafkaBroker implements AutoCloseable {
                     "io.parley.stack.child.ParentWatchdog");
             if (!Files.exists(logDirs.resolve("meta.properties"))) {
                 List<String> format = new ArrayList<>(jvm);
-                format.addAll(List.of("kafka.tools.StorageTool", "format", "--cluster-id=" + clusterId(), "--config=" + config));
+                format.addAll(List.of("kafka.tools.StorageTool", "format", "--cluster-id=" + clusterId, "--config=" + config));
                 ChildProcess formatting = ChildProcess.start(NAME + "-format", format, Map.of(), dataDir, log, null);
                 int code = formatting.waitFor(Duration.ofSeconds(60)).orElse(-1);
                 if (code != 0) {

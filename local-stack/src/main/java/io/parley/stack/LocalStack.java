@@ -192,7 +192,8 @@ public final class LocalStack implements AutoCloseable {
             services.add(service);
         }
         return CompletableFuture.runAsync(() -> {
-            service.awaitReady(Duration.ofSeconds(60));
+            // Seven JVMs start at once on what may be two busy cores (a signaling start took 57 s under a test run).
+            service.awaitReady(Duration.ofSeconds(180));
             String address = service.url() + (name.equals("gateway") ? "  <- open this"
                     : name.equals("media") ? " + turn:localhost:" + options.ports().turn() : "");
             ready(name, address, log, service.process().pid(),
@@ -314,6 +315,37 @@ public final class LocalStack implements AutoCloseable {
 
     public int gatewayPort() {
         return options.ports().gateway();
+    }
+
+    /**
+     * Stops one service, as a crash ({@code crash}: SIGKILL) or as a rolling restart would (SIGTERM, its drain),
+     * and starts it again on the same port with the same settings; returns once it is ready again. For fault
+     * tests and operators' drills.
+     */
+    public void restart(String name, boolean crash) {
+        QuarkusService old;
+        synchronized (this) {
+            old = services.stream().filter(s -> s.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no service " + name));
+        }
+        progress(name, crash ? "killed (SIGKILL)" : "stopping (SIGTERM)", old.process().log());
+        if (crash) {
+            old.process().kill();
+        } else {
+            old.close();
+        }
+        synchronized (this) {
+            services.remove(old);
+            started.remove(old);
+        }
+        ServiceSpec spec = SERVICES.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
+        Path jar = QuarkusService.runnableJar(options.projectDir(), spec == null ? "gateway" : spec.module());
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            join(startService(name, jar, spec == null ? gatewayConfig() : serviceConfig(spec), pool));
+        } finally {
+            pool.shutdown();
+        }
     }
 
     /** The first process of the stack that died, if any. */

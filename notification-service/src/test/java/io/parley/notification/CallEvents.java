@@ -12,6 +12,7 @@ import io.parley.event.call.EndReason;
 import io.parley.event.call.Party;
 import io.parley.notification.incoming.kafka.CallNotifier;
 import io.parley.notification.missedcall.kafka.MissedCallRecorder;
+import io.parley.testsupport.TestUser;
 import io.parley.testsupport.TestOidcIssuer;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
@@ -49,7 +50,7 @@ public final class CallEvents {
 
     /** A fresh user name, so that tests sharing the database do not see each other's missed calls. */
     public static String newUser(String name) {
-        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return TestUser.uniqueName(name);
     }
 
     /** How a user appears as a call party; ids are the test issuer's token subjects. */

@@ -16,7 +16,26 @@ public interface SignalingConfig {
     @WithDefault("30s")
     Duration negotiationTimeout();
 
-    /** How often overdue calls and unpublished outbox events are looked for. */
+    /** How long an established call's media may take to come back after a party reported it reconnecting. */
+    @WithDefault("15s")
+    Duration mediaRecoveryTimeout();
+
+    /** How long a session whose socket closed (or whose instance died) keeps its calls, waiting to be resumed. */
+    @WithDefault("20s")
+    Duration resumeGrace();
+
+    /** How long an instance may miss its heartbeats before the others detach its sessions. */
+    @WithDefault("5s")
+    Duration instanceTimeout();
+
+    /** At shutdown, how long to wait for this instance's clients to move to another after {@code reconnect}. */
+    @WithDefault("10s")
+    Duration drainTimeout();
+
+    /**
+     * How often overdue calls (ring, negotiation and media deadlines, vanished parties) are looked for and this
+     * instance's heartbeat is recorded; the outbox has its own sweeper.
+     */
     @WithDefault("1s")
     Duration sweepInterval();
 

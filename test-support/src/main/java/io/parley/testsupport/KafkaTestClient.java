@@ -32,8 +32,13 @@ public final class KafkaTestClient {
 
     /** Sends {@code value} as JSON to {@code topic} with {@code key} and waits for the broker's ack. */
     public static void send(String topic, String key, Object value) {
+        send(SharedInfrastructure.kafka().bootstrapServers(), topic, key, value);
+    }
+
+    /** {@link #send(String, String, Object)} to the brokers at {@code bootstrapServers} (a test's own cluster). */
+    public static void send(String bootstrapServers, String topic, String key, Object value) {
         try (var producer = new KafkaProducer<String, String>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafka().bootstrapServers(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>(topic, key, JSON.writeValueAsString(value))).get();
         } catch (Exception e) {
@@ -46,9 +51,15 @@ public final class KafkaTestClient {
      * after {@code timeout}; returns the matching values in order.
      */
     public static <T> List<T> await(String topic, Class<T> type, Predicate<T> condition, int count, Duration timeout) {
+        return await(SharedInfrastructure.kafka().bootstrapServers(), topic, type, condition, count, timeout);
+    }
+
+    /** {@link #await(String, Class, Predicate, int, Duration)} on the brokers at {@code bootstrapServers}. */
+    public static <T> List<T> await(String bootstrapServers, String topic, Class<T> type, Predicate<T> condition, int count,
+            Duration timeout) {
         List<T> matching = new ArrayList<>();
         try (var consumer = new KafkaConsumer<String, String>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafka().bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));

@@ -6,15 +6,19 @@ import java.util.Map;
 
 /**
  * Points a Quarkus test at the shared real PostgreSQL; the init argument {@code database} picks one of
- * {@link SharedInfrastructure#DATABASES} (default {@code test}).
+ * {@link SharedInfrastructure#DATABASES}: each owner of a schema has its own, since one PostgreSQL serves the build.
  */
 public final class PostgresResource implements QuarkusTestResourceLifecycleManager {
 
-    private String database = "test";
+    private String database;
 
     @Override
     public void init(Map<String, String> initArgs) {
-        database = initArgs.getOrDefault("database", database);
+        database = initArgs.get("database");
+        if (database == null || !SharedInfrastructure.DATABASES.contains(database)) {
+            throw new IllegalArgumentException("PostgresResource needs initArgs database, one of "
+                    + SharedInfrastructure.DATABASES + "; got " + database);
+        }
     }
 
     @Override

@@ -90,6 +90,16 @@ public abstract class ServiceEdgeContract {
         given().when().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory_used_bytes"));
     }
 
+    /** docs/metrics.md lists exactly the Parley metrics the service exports, with their types. */
+    @Test
+    void everyParleyMetricIsDocumentedAndEveryDocumentedOneIsExported() {
+        String service = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("quarkus.application.name", String.class);
+        String text = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        org.junit.jupiter.api.Assertions.assertEquals(MetricsDoc.of(service), PrometheusMetrics.families(text, "parley_"),
+                "docs/metrics.md '## " + service + "' and /q/metrics differ (name -> type)");
+    }
+
     @Test
     void openApiDocumentDescribesTheSecuredEndpoint() {
         given().accept("application/json").when().get("/q/openapi").then().statusCode(200)

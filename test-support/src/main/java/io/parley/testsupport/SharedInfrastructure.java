@@ -19,8 +19,9 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * The real servers shared by all tests in one JVM: each starts on first use, on free loopback ports with
- * throw-away storage, and stops when the JVM exits.
+ * The real servers shared by all tests in one JVM, and by every test JVM of a Maven build where the build allows
+ * it ({@link InfrastructureHost}: Kafka, PostgreSQL and the OIDC issuer): each starts on first use, on free
+ * loopback ports with throw-away storage, and stops when the JVM (or, shared, the build) exits.
  *
  * <p>Quarkus loads each test class's resources in a class loader of its own, so static fields alone would
  * start a new broker per test class. Whoever starts a server records where it listens in a system
@@ -28,9 +29,12 @@ import java.util.Properties;
  */
 public final class SharedInfrastructure {
 
-    /** Databases every service's tests may use; created once when PostgreSQL starts. */
+    /**
+     * Databases the tests use, one per owner (each applies its own Flyway migrations, and one PostgreSQL serves
+     * every module of a build); created once when PostgreSQL starts.
+     */
     public static final List<String> DATABASES = List.of("signaling", "notification", "admin", "presence", "keycloak",
-            "test");
+            "outbox", "admin_restart", "self_test");
 
     private static final String KAFKA = "parley.test.kafka";
     private static final String POSTGRES = "parley.test.postgres";
@@ -44,12 +48,15 @@ public final class SharedInfrastructure {
     private static TestOidcIssuer oidc;
     private static Keycloak keycloak;
     private static Path root;
+    /** This JVM is the build's infrastructure host: it starts the servers instead of attaching to itself. */
+    private static boolean host;
 
     private SharedInfrastructure() {
     }
 
     public static KafkaBroker kafka() {
         synchronized (JVM) {
+            joinBuild();
             if (kafka == null) {
                 String running = System.getProperty(KAFKA);
                 if (running != null) {
@@ -67,6 +74,7 @@ public final class SharedInfrastructure {
 
     public static Postgres postgres() {
         synchronized (JVM) {
+            joinBuild();
             if (postgres == null) {
                 String running = System.getProperty(POSTGRES);
                 if (running != null) {
@@ -85,6 +93,7 @@ public final class SharedInfrastructure {
 
     public static TestOidcIssuer oidc() {
         synchronized (JVM) {
+            joinBuild();
             if (oidc == null) {
                 String running = System.getProperty(OIDC);
                 if (running != null) {
@@ -124,6 +133,37 @@ public final class SharedInfrastructure {
             }
             return keycloak;
         }
+    }
+
+    /**
+     * Attaches this JVM to its build's infrastructure host, starting the host if there is none, unless the build
+     * does not share ({@link InfrastructureHost#FILE} unset or {@code none}) or this JVM already knows where the
+     * servers are (another class loader attached first).
+     */
+    private static void joinBuild() {
+        String file = System.getProperty(InfrastructureHost.FILE, "");
+        if (host || file.isBlank() || file.equals("none") || System.getProperty(KAFKA) != null) {
+            return;
+        }
+        Properties addresses = InfrastructureHost.attachOrStart(Path.of(file));
+        for (String key : List.of(KAFKA, POSTGRES, OIDC)) {
+            System.setProperty(key, addresses.getProperty(key));
+        }
+    }
+
+    /** Starts the servers a build shares, in the host's JVM, and returns where they listen. */
+    static Properties startForBuild() {
+        synchronized (JVM) {
+            host = true;
+        }
+        kafka();
+        postgres();
+        oidc();
+        Properties addresses = new Properties();
+        for (String key : List.of(KAFKA, POSTGRES, OIDC)) {
+            addresses.setProperty(key, System.getProperty(key));
+        }
+        return addresses;
     }
 
     private static Path root() {

@@ -105,17 +105,27 @@ public final class WsTestClient implements AutoCloseable {
 
     /** Waits up to {@link #DEFAULT_WAIT} for a message matching {@code condition}. */
     public JsonNode await(Predicate<JsonNode> condition, String what) {
-        long deadline = System.nanoTime() + DEFAULT_WAIT.toNanos();
+        return await(0, condition, what);
+    }
+
+    /** Waits up to {@link #DEFAULT_WAIT} for a message matching {@code condition} among those from index {@code from} on. */
+    public JsonNode await(int from, Predicate<JsonNode> condition, String what) {
+        return await(DEFAULT_WAIT, from, condition, what);
+    }
+
+    /** Waits up to {@code wait} for a message matching {@code condition} among those from index {@code from} on. */
+    public JsonNode await(Duration wait, int from, Predicate<JsonNode> condition, String what) {
+        long deadline = System.nanoTime() + wait.toNanos();
         synchronized (received) {
             while (true) {
-                for (JsonNode message : received) {
+                for (JsonNode message : received.subList(Math.min(from, received.size()), received.size())) {
                     if (condition.test(message)) {
                         return message;
                     }
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new AssertionError(name + ": no " + what + " within " + DEFAULT_WAIT.toSeconds()
+                    throw new AssertionError(name + ": no " + what + " within " + wait.toSeconds()
                             + " s; received " + received);
                 }
                 try {

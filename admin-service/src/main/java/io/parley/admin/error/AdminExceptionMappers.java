@@ -2,12 +2,10 @@ package io.parley.admin.error;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import io.parley.common.error.ApiError;
-import io.quarkus.logging.Log;
 import io.quarkus.security.ForbiddenException;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.UUID;
+import io.parley.common.error.ApiExceptionMappers;
+import io.parley.protocol.ErrorCode;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
@@ -27,12 +25,12 @@ public class AdminExceptionMappers {
     public Response wrongJson(JsonMappingException e) {
         String field = path(e);
         String message = (field.isEmpty() ? "body" : field) + ": wrong type or shape";
-        return body(400, "INVALID_PAYLOAD", message);
+        return ApiExceptionMappers.refusal(400, ErrorCode.INVALID_PAYLOAD, message).build();
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
-        return body(403, "FORBIDDEN", "administrators only");
+        return ApiExceptionMappers.refusal(403, ErrorCode.FORBIDDEN, "administrators only").build();
     }
 
     /** The field path as the page names fields: {@code iceServers[2].urls[0]}. */
@@ -51,10 +49,4 @@ public class AdminExceptionMappers {
         return path.toString();
     }
 
-    private static Response body(int status, String code, String message) {
-        String correlationId = UUID.randomUUID().toString();
-        Log.debugf("refused [%s] %s: %s", correlationId, code, message);
-        return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(new ApiError(code, message, correlationId)).build();
-    }
 }

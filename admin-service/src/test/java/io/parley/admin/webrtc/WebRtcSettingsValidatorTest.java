@@ -11,7 +11,7 @@ import io.parley.admin.webrtc.model.WebRtcSettings;
 import io.parley.admin.webrtc.model.WebRtcSettingsUpdate;
 import io.parley.admin.webrtc.model.WebRtcSettingsUpdate.IceServerInput;
 import io.parley.admin.webrtc.service.WebRtcSettingsValidator;
-import io.parley.common.error.ApiException;
+import io.parley.protocol.ApiException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

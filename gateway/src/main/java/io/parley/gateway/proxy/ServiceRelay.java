@@ -1,6 +1,7 @@
 package io.parley.gateway.proxy;
 
-import io.parley.common.error.ApiError;
+import io.parley.protocol.ApiError;
+import io.parley.protocol.ErrorCode;
 import io.quarkus.logging.Log;
 import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -60,7 +61,7 @@ public class ServiceRelay {
             headers.set(HttpHeaders.AUTHORIZATION, "Bearer " + token);
         } else if (!carriesTokenInSubprotocol(ctx)) {
             ctx.response().setStatusCode(401).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .end(Json.encode(new ApiError("UNAUTHENTICATED", "sign in first", UUID.randomUUID().toString())));
+                    .end(Json.encode(new ApiError(ErrorCode.UNAUTHENTICATED, "sign in first", UUID.randomUUID().toString())));
             return;
         }
         headers.remove(HttpHeaders.COOKIE);

@@ -197,24 +197,24 @@ public final class StunCodec {
         return (int) crc.getValue();
     }
 
-    static int pad4(int n) {
+    public static int pad4(int n) {
         return (n + 3) & ~3;
     }
 
-    static int getShort(byte[] b, int i) {
+    public static int getShort(byte[] b, int i) {
         return ((b[i] & 0xFF) << 8) | (b[i + 1] & 0xFF);
     }
 
-    static int getInt(byte[] b, int i) {
+    public static int getInt(byte[] b, int i) {
         return ((b[i] & 0xFF) << 24) | ((b[i + 1] & 0xFF) << 16) | ((b[i + 2] & 0xFF) << 8) | (b[i + 3] & 0xFF);
     }
 
-    static void putShort(byte[] b, int i, int v) {
+    public static void putShort(byte[] b, int i, int v) {
         b[i] = (byte) (v >>> 8);
         b[i + 1] = (byte) v;
     }
 
-    static void putInt(byte[] b, int i, int v) {
+    public static void putInt(byte[] b, int i, int v) {
         b[i] = (byte) (v >>> 24);
         b[i + 1] = (byte) (v >>> 16);
         b[i + 2] = (byte) (v >>> 8);

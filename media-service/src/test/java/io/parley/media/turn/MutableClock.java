@@ -7,10 +7,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A test clock that follows real time plus an adjustable offset, to age nonces and credentials without sleeping. */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
     private volatile Duration offset = Duration.ZERO;
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         offset = offset.plus(d);
     }
 

@@ -1,5 +1,8 @@
 package io.parley.common.error;
 
+import io.parley.protocol.ApiError;
+import io.parley.protocol.ApiException;
+import io.parley.protocol.ErrorCode;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
@@ -9,36 +12,25 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Turns every failure into an {@link ApiError}: clients never see a stack trace, and the log line for a
- * server fault carries the same correlation id as the response.
+ * server fault carries the same correlation id as the response. Services with refusals of their own build
+ * their responses with {@link #refusal}, so every body has the one shape.
  */
 public class ApiExceptionMappers {
 
     @ServerExceptionMapper
     public Response apiException(ApiException e) {
-        String correlationId = newCorrelationId();
-        Log.debugf("refused [%s] %s: %s", correlationId, e.code(), e.getMessage());
-        return body(e.status(), new ApiError(e.code(), e.getMessage(), correlationId));
+        return refusal(e.status(), e.errorCode(), e.getMessage()).build();
     }
 
     @ServerExceptionMapper
     public Response webApplicationException(WebApplicationException e) {
         int status = e.getResponse().getStatus();
-        String code = switch (status) {
-            case 400 -> "BAD_REQUEST";
-            case 401 -> "UNAUTHENTICATED";
-            case 403 -> "FORBIDDEN";
-            case 404 -> "NOT_FOUND";
-            case 405 -> "METHOD_NOT_ALLOWED";
-            case 406, 415 -> "UNSUPPORTED_MEDIA_TYPE";
-            case 409 -> "CONFLICT";
-            default -> status >= 500 ? "INTERNAL" : "REQUEST_REFUSED";
-        };
-        String correlationId = newCorrelationId();
-        String message = status >= 500 ? "internal error" : e.getMessage();
         if (status >= 500) {
+            String correlationId = newCorrelationId();
             Log.errorf(e, "request failed [%s]", correlationId);
+            return body(status, new ApiError(ErrorCode.INTERNAL, "internal error", correlationId)).build();
         }
-        return body(status, new ApiError(code, message, correlationId));
+        return refusal(status, ErrorCode.ofHttpStatus(status), e.getMessage()).build();
     }
 
     @ServerExceptionMapper
@@ -48,12 +40,19 @@ public class ApiExceptionMappers {
         }
         String correlationId = newCorrelationId();
         Log.errorf(e, "request failed [%s]", correlationId);
-        return body(500, new ApiError("INTERNAL", "internal error; quote correlation id " + correlationId,
-                correlationId));
+        return body(500, new ApiError(ErrorCode.INTERNAL, "internal error; quote correlation id " + correlationId,
+                correlationId)).build();
     }
 
-    private static Response body(int status, ApiError error) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(error).build();
+    /** The response for a refusal (a client error): logged at debug level with its correlation id. */
+    public static Response.ResponseBuilder refusal(int status, ErrorCode code, String message) {
+        String correlationId = newCorrelationId();
+        Log.debugf("refused [%s] %s: %s", correlationId, code, message);
+        return body(status, new ApiError(code, message, correlationId));
+    }
+
+    private static Response.ResponseBuilder body(int status, ApiError error) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(error);
     }
 
     static String newCorrelationId() {

@@ -5,15 +5,16 @@ import io.parley.event.Topics;
 import io.parley.event.presence.PresenceChanged;
 import io.parley.event.presence.PresenceStatus;
 import io.parley.event.presence.UserProfile;
-import io.parley.kafka.CompactedTopicView;
+import io.parley.kafka.client.KafkaClientSettings;
+import io.parley.kafka.view.CompactedTopicView;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Who exists and how available they are, as presence-service publishes it ({@code parley.users},
@@ -25,10 +26,10 @@ public class DirectoryView {
     private final CompactedTopicView<UserProfile> users;
     private final CompactedTopicView<PresenceStatus> presence;
 
-    public DirectoryView(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, ObjectMapper json) {
-        this.users = new CompactedTopicView<>(bootstrapServers, Topics.USERS, "signaling",
+    public DirectoryView(KafkaClientSettings kafka, ObjectMapper json) {
+        this.users = new CompactedTopicView<>(kafka, Topics.USERS, "signaling-users",
                 text -> read(json, text, UserProfile.class));
-        this.presence = new CompactedTopicView<>(bootstrapServers, Topics.PRESENCE, "signaling",
+        this.presence = new CompactedTopicView<>(kafka, Topics.PRESENCE, "signaling-presence",
                 text -> read(json, text, PresenceChanged.class).status());
     }
 
@@ -56,6 +57,11 @@ public class DirectoryView {
     /** True once both topics were read up to where they stood when this instance started. */
     public boolean caughtUp() {
         return users.caughtUp() && presence.caughtUp();
+    }
+
+    /** The views behind this directory, for readiness. */
+    List<CompactedTopicView<?>> views() {
+        return List.of(users, presence);
     }
 
     public int knownUsers() {

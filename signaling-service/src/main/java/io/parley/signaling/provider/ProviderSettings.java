@@ -3,15 +3,15 @@ package io.parley.signaling.provider;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.event.Topics;
 import io.parley.event.settings.SettingsChanged;
+import io.parley.kafka.client.KafkaClientSettings;
+import io.parley.kafka.view.CompactedTopicView;
 import io.parley.signaling.SignalingConfig;
-import io.parley.kafka.CompactedTopicView;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Which call providers accept calls, as administrators set them (admin-service publishes
@@ -24,10 +24,9 @@ public class ProviderSettings {
     private final CompactedTopicView<SettingsChanged> settings;
     private final SignalingConfig config;
 
-    public ProviderSettings(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, ObjectMapper json,
-            SignalingConfig config) {
+    public ProviderSettings(KafkaClientSettings kafka, ObjectMapper json, SignalingConfig config) {
         this.config = config;
-        this.settings = new CompactedTopicView<>(bootstrapServers, Topics.SETTINGS, "signaling", text -> {
+        this.settings = new CompactedTopicView<>(kafka, Topics.SETTINGS, "signaling-settings", text -> {
             try {
                 return json.readValue(text, SettingsChanged.class);
             } catch (IOException e) {
@@ -53,5 +52,10 @@ public class ProviderSettings {
     /** True once the settings topic was read up to where it stood at start. */
     public boolean caughtUp() {
         return settings.caughtUp();
+    }
+
+    /** The view of {@code parley.settings}, for readiness. */
+    public CompactedTopicView<SettingsChanged> view() {
+        return settings;
     }
 }

@@ -5,12 +5,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.parley.admin.audit.service.AuditLog;
 import io.parley.admin.provider.service.ProviderRegistry;
 import io.parley.admin.provider.service.ProviderView;
-import io.parley.admin.settings.outbox.Outbox;
-import io.parley.admin.settings.outbox.OutboxRecord;
 import io.parley.admin.settings.repository.SettingsRevisionRecord;
 import io.parley.common.identity.Caller;
+import io.parley.event.Topics;
 import io.parley.event.settings.ProviderState;
 import io.parley.event.settings.SettingsChanged;
+import io.parley.outbox.Outbox;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,9 +38,6 @@ public class SettingsChanges {
     public record Applied<T>(Object before, Object after, T result) {
     }
 
-    private record Committed<T>(T result, OutboxRecord event) {
-    }
-
     private final AuditLog audit;
     private final ProviderRegistry providers;
     private final Outbox outbox;
@@ -54,7 +51,7 @@ public class SettingsChanges {
     }
 
     private static Counter changes(MeterRegistry metrics, String kind) {
-        return Counter.builder("parley_settings_changes").description("settings changes committed by administrators")
+        return Counter.builder("parley.admin.settings.changes").description("settings changes committed by administrators")
                 .tag("resource", kind).register(metrics);
     }
 
@@ -78,22 +75,27 @@ public class SettingsChanges {
                             // The event lists every provider as stored, this change included.
                             .chain(() -> Panache.flush())
                             .chain(() -> providers.current())
-                            .chain(current -> outbox.add(event(revision, current, now)))
-                            .map(event -> new Committed<>(applied.result(), event));
+                            .chain(current -> add(event(revision, current, now)))
+                            .map(event -> applied.result());
                 })))
-                .map(committed -> {
-                    outbox.publish(committed.event());
+                .map(result -> {
+                    outbox.publish();
                     counter.increment();
-                    return committed.result();
+                    return result;
                 });
     }
 
     /** Writes the current settings to the outbox once more and publishes them (a fresh Kafka learns them). */
-    public Uni<OutboxRecord> announceCurrent() {
+    public Uni<SettingsChanged> announceCurrent() {
         return Panache.withTransaction(() -> SettingsRevisionRecord.lockForChange()
                 .chain(revision -> providers.current()
-                        .chain(current -> outbox.add(event(revision, current, Instant.now())))))
+                        .chain(current -> add(event(revision, current, Instant.now())))))
                 .invoke(outbox::publish);
+    }
+
+    /** The event, in the outbox within the change's transaction, after the revision lock: versions go out in order. */
+    private Uni<SettingsChanged> add(SettingsChanged event) {
+        return outbox.addJson(Topics.SETTINGS, SettingsChanged.KEY, event.eventId(), event).replaceWith(event);
     }
 
     private static SettingsChanged event(SettingsRevisionRecord revision, List<ProviderView> providers, Instant at) {

@@ -29,9 +29,9 @@ public class StartupAnnouncement {
             return Uni.createFrom().voidItem();
         }
         return changes.announceCurrent()
-                .invoke(record -> {
-                    announcedEventId = record.id.toString();
-                    Log.infof("announced settings version %d on start", record.version);
+                .invoke(event -> {
+                    announcedEventId = event.eventId();
+                    Log.infof("announced settings version %d on start", event.version());
                 })
                 .onFailure().invoke(e -> Log.warnf("could not announce the settings on start yet: %s", e.toString()))
                 .onFailure().recoverWithNull()

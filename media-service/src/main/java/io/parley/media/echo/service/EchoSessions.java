@@ -1,6 +1,7 @@
 package io.parley.media.echo.service;
 
-import io.parley.common.error.ApiException;
+import io.parley.protocol.ApiException;
+import io.parley.protocol.ErrorCode;
 import io.parley.media.echo.EchoBackend;
 import io.parley.media.echo.EchoCall;
 import io.parley.media.echo.EchoEngine;
@@ -184,7 +185,7 @@ public class EchoSessions {
         if (current == null) {
             metrics.refused(EchoMetrics.Refusal.UNAVAILABLE);
             Log.debugf("Echo test call refused: %s", problem);
-            throw new ApiException(503, "ECHO_UNAVAILABLE",
+            throw new ApiException(ErrorCode.ECHO_UNAVAILABLE,
                     "The echo test is not available on this server right now; try again later");
         }
         if (live.incrementAndGet() > config.effectiveMaxSessions()) {
@@ -259,7 +260,7 @@ public class EchoSessions {
         EchoSession session = id == null ? null : sessions.get(id);
         if (session == null || !session.ownerId().equals(ownerId)) {
             // The same answer for someone else's call as for none: ids are not confirmed to other users.
-            throw new ApiException(404, "NOT_FOUND", "No echo test call " + id);
+            throw new ApiException(ErrorCode.NOT_FOUND, "No echo test call " + id);
         }
         return session;
     }
@@ -361,7 +362,7 @@ public class EchoSessions {
     }
 
     private static ApiException invalidSdp(String problem) {
-        return new ApiException(400, "INVALID_PAYLOAD", "sdp " + problem);
+        return new ApiException(ErrorCode.INVALID_PAYLOAD, "sdp " + problem);
     }
 
     private static RuntimeException translate(Throwable error) {
@@ -371,7 +372,7 @@ public class EchoSessions {
         }
         if (cause instanceof EchoUnavailableException unavailable) {
             Log.warnf("Echo test call not answered: %s", unavailable.getMessage());
-            return new ApiException(503, "ECHO_UNAVAILABLE",
+            return new ApiException(ErrorCode.ECHO_UNAVAILABLE,
                     "The echo test is not available on this server right now; try again later");
         }
         return cause instanceof RuntimeException runtime ? runtime

@@ -1,6 +1,7 @@
 package io.parley.media.turn.service;
 
-import io.parley.common.error.ApiException;
+import io.parley.protocol.ApiException;
+import io.parley.protocol.ErrorCode;
 import io.parley.common.turn.TurnCredentials;
 import io.parley.media.turn.TurnServer;
 import io.parley.media.turn.config.TurnConfig;
@@ -25,11 +26,11 @@ public class TurnCredentialIssuer {
      * @throws ApiException 503 when the relay is disabled or down, 400 when the user id cannot be used
      */
     public IssuedTurnCredentials issue(String userId) {
-        TurnServer server = relay.running().orElseThrow(() -> new ApiException(503, "TURN_RELAY_UNAVAILABLE",
+        TurnServer server = relay.running().orElseThrow(() -> new ApiException(ErrorCode.TURN_RELAY_UNAVAILABLE,
                 relay.enabled() ? "the TURN relay is not running" : "this service does not run a TURN relay"));
         // The coturn username format separates expiry and user id with ':', so an id holding one cannot be encoded.
         if (userId == null || userId.isEmpty() || userId.indexOf(':') >= 0) {
-            throw new ApiException(400, "TURN_USER_ID_UNSUPPORTED",
+            throw new ApiException(ErrorCode.TURN_USER_ID_UNSUPPORTED,
                     "the token subject cannot be used as a TURN user id (empty or containing ':')");
         }
         TurnCredentials.Minted minted = server.credentials().mint(userId, config.credentialTtl());

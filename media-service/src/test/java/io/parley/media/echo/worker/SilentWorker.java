@@ -5,7 +5,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 
 /**
- * A stand-in worker process for {@link EchoWorkerTest}: reports ready, never answers an offer, and exits once it is
+ * A stand-in worker process for {@link EchoWorkerIT}: reports ready, never answers an offer, and exits once it is
  * told to close the call it was asked to answer.
  */
 public final class SilentWorker {

@@ -1,8 +1,10 @@
 package io.parley.notification.incoming.kafka;
 
 import io.parley.event.call.CallEvent;
-import io.parley.notification.incoming.ws.IncomingCall;
-import io.parley.notification.incoming.ws.IncomingCallClosed;
+import io.parley.notification.incoming.RingingCalls;
+import io.parley.protocol.notification.NotificationMessages;
+import io.parley.protocol.notification.NotificationMessages.IncomingCall;
+import io.parley.protocol.notification.NotificationMessages.IncomingCallClosed;
 import io.parley.notification.missedcall.service.MissedCall;
 import io.parley.notification.socket.ws.NotificationConnections;
 import io.quarkus.logging.Log;
@@ -22,9 +24,11 @@ public class CallNotifier {
     public static final String CHANNEL = "call-notifications";
 
     private final NotificationConnections connections;
+    private final RingingCalls ringing;
 
-    public CallNotifier(NotificationConnections connections) {
+    public CallNotifier(NotificationConnections connections, RingingCalls ringing) {
         this.connections = connections;
+        this.ringing = ringing;
     }
 
     @Incoming(CHANNEL)
@@ -36,16 +40,24 @@ public class CallNotifier {
         }
         String calleeId = event.callee().id();
         switch (event.type()) {
-            case INVITED -> connections.push(calleeId, IncomingCall.TYPE, IncomingCall.of(event));
-            case ANSWERED -> connections.push(calleeId, IncomingCallClosed.TYPE,
-                    new IncomingCallClosed(event.callId(), IncomingCallClosed.ANSWERED));
+            case INVITED -> {
+                IncomingCall call = IncomingCall.of(event);
+                ringing.invited(calleeId, call, event.occurredAt());
+                connections.push(calleeId, NotificationMessages.INCOMING_CALL, call);
+            }
+            case ANSWERED -> {
+                ringing.closed(calleeId, event.callId());
+                connections.push(calleeId, NotificationMessages.INCOMING_CALL_CLOSED,
+                        new IncomingCallClosed(event.callId(), IncomingCallClosed.ANSWERED));
+            }
             case ENDED -> {
-                connections.push(calleeId, IncomingCallClosed.TYPE,
+                ringing.closed(calleeId, event.callId());
+                connections.push(calleeId, NotificationMessages.INCOMING_CALL_CLOSED,
                         new IncomingCallClosed(event.callId(), String.valueOf(event.endReason())));
                 if (MissedCall.isMissedCall(event)) {
                     // Pushed by every instance from the same event, while one of them stores it: the id is
                     // derived from the event, so the page's "mark read" names the stored row.
-                    connections.push(calleeId, MissedCall.TYPE, MissedCall.of(event));
+                    connections.push(calleeId, NotificationMessages.MISSED_CALL, MissedCall.of(event));
                 }
             }
             default -> {

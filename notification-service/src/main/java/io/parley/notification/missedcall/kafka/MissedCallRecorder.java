@@ -41,7 +41,7 @@ public class MissedCallRecorder {
 
     public MissedCallRecorder(MissedCallService missedCalls, MeterRegistry registry) {
         this.missedCalls = missedCalls;
-        this.storeFailures = Counter.builder("parley.notification.missed-calls.store-failures")
+        this.storeFailures = Counter.builder("parley.notification.missed.calls.store.failures")
                 .description("Attempts to store a missed call that failed and will be retried")
                 .register(registry);
     }

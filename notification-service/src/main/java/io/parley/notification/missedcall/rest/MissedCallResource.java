@@ -1,6 +1,7 @@
 package io.parley.notification.missedcall.rest;
 
-import io.parley.common.error.ApiException;
+import io.parley.protocol.ApiException;
+import io.parley.protocol.ErrorCode;
 import io.parley.notification.missedcall.service.MissedCall;
 import io.parley.notification.missedcall.service.MissedCallPage;
 import io.parley.notification.missedcall.service.MissedCallService;
@@ -73,7 +74,7 @@ public class MissedCallResource {
     }
 
     private static ApiException notFound() {
-        return new ApiException(404, "NOT_FOUND", "no such missed call");
+        return new ApiException(ErrorCode.NOT_FOUND, "no such missed call");
     }
 
     private static int integer(String name, String text, int min, int max) {
@@ -85,7 +86,7 @@ public class MissedCallResource {
         } catch (NumberFormatException e) {
             // answered below, like a value out of range
         }
-        throw new ApiException(400, "INVALID_PAYLOAD", max == Integer.MAX_VALUE
+        throw new ApiException(ErrorCode.INVALID_PAYLOAD, max == Integer.MAX_VALUE
                 ? name + " must be a whole number from " + min
                 : name + " must be a whole number from " + min + " to " + max);
     }

@@ -22,9 +22,6 @@ import java.util.UUID;
 public record MissedCall(UUID id, String callId, Party caller, boolean audio, boolean video, EndReason reason,
         Instant at, boolean read) {
 
-    /** The socket event type that carries a missed call. */
-    public static final String TYPE = "missed_call";
-
     /** Whether {@code event} makes a missed call for its callee. */
     public static boolean isMissedCall(CallEvent event) {
         return event.endReason() != null && event.endReason().missedByCallee();

@@ -29,10 +29,10 @@ public class MissedCallService {
 
     public MissedCallService(MissedCallRepository repository, MeterRegistry registry) {
         this.repository = repository;
-        this.stored = Counter.builder("parley.notification.missed-calls.stored")
+        this.stored = Counter.builder("parley.notification.missed.calls.stored")
                 .description("Missed calls stored (once per call, across instances)")
                 .register(registry);
-        this.duplicates = Counter.builder("parley.notification.missed-calls.duplicates")
+        this.duplicates = Counter.builder("parley.notification.missed.calls.duplicates")
                 .description("Redelivered call events whose missed call was stored already")
                 .register(registry);
     }

@@ -1,15 +1,16 @@
 package io.parley.notification.socket.ws;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.parley.protocol.EnvelopeWriter;
+import io.parley.protocol.notification.NotificationMessages;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,14 +34,25 @@ public class NotificationConnections {
     private final AtomicInteger open = new AtomicInteger();
     private final Map<String, Counter> pushedByType = new ConcurrentHashMap<>();
     private final MeterRegistry registry;
-    private final ObjectMapper json;
+    private final EnvelopeWriter messages;
 
-    public NotificationConnections(MeterRegistry registry, ObjectMapper json) {
+    public NotificationConnections(MeterRegistry registry, EnvelopeWriter messages) {
         this.registry = registry;
-        this.json = json;
+        this.messages = messages;
         Gauge.builder("parley.notification.sockets.open", open, AtomicInteger::get)
                 .description("Notification sockets open on this instance")
                 .register(registry);
+        for (String type : List.of(NotificationMessages.INCOMING_CALL, NotificationMessages.INCOMING_CALL_CLOSED,
+                NotificationMessages.MISSED_CALL)) {
+            pushed(type);
+        }
+    }
+
+    private Counter pushed(String type) {
+        return pushedByType.computeIfAbsent(type, t -> Counter.builder("parley.notification.pushed")
+                .description("Notifications written to sockets, one per socket")
+                .tag("type", t)
+                .register(registry));
     }
 
     /**
@@ -48,13 +60,27 @@ public class NotificationConnections {
      * anything pushed before the welcome is written waits for it, so that the welcome opens every page's
      * stream and no notification of the meantime is lost.
      */
-    public Uni<Void> add(String userId, WebSocketConnection connection, Uni<Envelope> welcome) {
+    public Uni<Void> add(String userId, WebSocketConnection connection, Uni<String> welcome) {
         Page page = new Page(connection, new CompletableFuture<>());
         if (byUser.computeIfAbsent(userId, id -> new ConcurrentHashMap<>()).put(connection.id(), page) == null) {
             open.incrementAndGet();
         }
-        return welcome.chain(envelope -> connection.sendText(write(envelope)))
+        return welcome.chain(connection::sendText)
                 .onTermination().invoke(() -> page.welcomed().complete(null));
+    }
+
+    /** Sends a server event to one socket, after its welcome (a catch-up for that page only). */
+    public void pushTo(WebSocketConnection connection, String userId, String type, Object payload) {
+        Map<String, Page> pages = byUser.get(userId);
+        Page page = pages == null ? null : pages.get(connection.id());
+        if (page == null) {
+            return;
+        }
+        String text = messages.event(type, payload);
+        Counter pushed = pushed(type);
+        page.welcomed().thenRun(() -> page.connection().sendText(text).subscribe().with(
+                sent -> pushed.increment(),
+                failure -> Log.debugf("%s not delivered to connection %s: %s", type, connection.id(), failure)));
     }
 
     /** Stops delivering to {@code connection}; forgets the user once their last socket is gone. */
@@ -76,11 +102,8 @@ public class NotificationConnections {
         if (pages == null || pages.isEmpty()) {
             return 0;
         }
-        String text = write(Envelope.event(type, payload));
-        Counter pushed = pushedByType.computeIfAbsent(type, t -> Counter.builder("parley.notification.pushed")
-                .description("Notifications written to sockets, one per socket")
-                .tag("type", t)
-                .register(registry));
+        String text = messages.event(type, payload);
+        Counter pushed = pushed(type);
         int count = 0;
         for (Page page : pages.values()) {
             count++;
@@ -90,15 +113,5 @@ public class NotificationConnections {
                             failure)));
         }
         return count;
-    }
-
-    /** The JSON text of {@code envelope}. */
-    public String write(Envelope envelope) {
-        try {
-            return json.writeValueAsString(envelope);
-        } catch (JsonProcessingException e) {
-            // Envelopes hold records of strings, numbers and enums: failing here is a programming error.
-            throw new IllegalStateException("cannot write " + envelope.type(), e);
-        }
     }
 }

@@ -1,14 +1,19 @@
 package io.parley.notification.socket.ws;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.parley.common.error.ApiError;
 import io.parley.notification.missedcall.service.MissedCallService;
+import io.parley.protocol.ApiException;
+import io.parley.protocol.Envelope;
+import io.parley.notification.incoming.RingingCalls;
+import io.parley.protocol.EnvelopeWriter;
+import io.parley.protocol.ErrorCode;
+import io.parley.protocol.ProtocolException;
+import io.parley.protocol.notification.NotificationMessages;
+import io.parley.protocol.notification.NotificationMessages.Welcome;
 import io.quarkus.logging.Log;
 import io.quarkus.security.Authenticated;
-import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
-import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.UserData.TypedKey;
@@ -18,7 +23,6 @@ import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import java.util.Map;
-import java.util.UUID;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -30,71 +34,62 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @Authenticated
 public class NotificationSocket {
 
-    /** Close code for a message or frame over the protocol's 1 MiB limit. */
-    static final CloseReason MESSAGE_TOO_BIG = new CloseReason(1009, "message too big");
-
     private static final TypedKey<String> USER_ID = TypedKey.forString("parley.userId");
 
     private final NotificationConnections connections;
     private final MissedCallService missedCalls;
     private final JsonWebToken token;
     private final ObjectMapper json;
+    private final EnvelopeWriter messages;
+    private final RingingCalls ringing;
 
-    public NotificationSocket(NotificationConnections connections, MissedCallService missedCalls, JsonWebToken token,
-            ObjectMapper json) {
+    public NotificationSocket(NotificationConnections connections, MissedCallService missedCalls, RingingCalls ringing,
+            JsonWebToken token, ObjectMapper json, EnvelopeWriter messages) {
+        this.ringing = ringing;
         this.connections = connections;
         this.missedCalls = missedCalls;
         this.token = token;
         this.json = json;
+        this.messages = messages;
     }
 
     @OnOpen
     public Uni<Void> onOpen(WebSocketConnection connection) {
         String userId = token.getSubject();
         connection.userData().put(USER_ID, userId);
-        Uni<Envelope> welcome = missedCalls.unreadCount(userId)
+        Uni<String> welcome = missedCalls.unreadCount(userId)
                 .onFailure().recoverWithItem(failure -> {
                     // Without the database the page still gets its calls; only the badge is unknown.
                     Log.warnf(failure, "unread missed calls of %s unavailable for the welcome", userId);
                     return null;
                 })
-                .map(unread -> Envelope.event(Welcome.TYPE, new Welcome(connection.id(), userId, unread)));
-        return connections.add(userId, connection, welcome);
+                .map(unread -> messages.event(NotificationMessages.WELCOME, new Welcome(connection.id(), userId, unread)));
+        // A page that (re)connects while a call rings for its user shows the popup too (the page ignores a callId
+        // it shows already): a reconnect during the ring loses no incoming call.
+        return connections.add(userId, connection, welcome).invoke(() -> ringing.of(userId, java.time.Instant.now())
+                .forEach(call -> connections.pushTo(connection, userId, NotificationMessages.INCOMING_CALL, call)));
     }
 
     @OnTextMessage
     @NonBlocking
     public String onText(WebSocketConnection connection, String text) {
-        ClientRequest request = ClientRequest.read(text, json);
-        if (request instanceof ClientRequest.Refused refused) {
-            return error(connection, refused.id(), refused.code(), refused.message());
+        Envelope request;
+        try {
+            request = Envelope.read(text, json);
+        } catch (ProtocolException refused) {
+            return error(connection, refused.requestId(), refused);
         }
-        ClientRequest.Valid valid = (ClientRequest.Valid) request;
-        if (!"ping".equals(valid.type())) {
-            return error(connection, valid.id(), "UNKNOWN_TYPE", "the notification socket accepts only ping");
+        if (!NotificationMessages.PING.equals(request.type())) {
+            return error(connection, request.id(), new ApiException(ErrorCode.UNKNOWN_TYPE,
+                    "the notification socket accepts only ping"));
         }
-        return connections.write(new Envelope(valid.id(), "ack", Map.of()));
+        return messages.ack(request.id(), Map.of());
     }
 
     @OnBinaryMessage
     @NonBlocking
     public String onBinary(WebSocketConnection connection, Buffer data) {
-        return error(connection, null, "BAD_MESSAGE", "messages are JSON text frames");
-    }
-
-    /**
-     * Vert.x refuses a message that grows past the configured maximum by failing the connection with an
-     * IllegalStateException; the protocol promises close code 1009 for that, not the 1011 of a server fault.
-     */
-    @OnError
-    public Uni<Void> onIllegalState(WebSocketConnection connection, IllegalStateException failure) {
-        if (String.valueOf(failure.getMessage()).contains("max message size")) {
-            Log.debugf("closing connection %s: %s", connection.id(), failure.getMessage());
-            return connection.close(MESSAGE_TOO_BIG);
-        }
-        String correlationId = UUID.randomUUID().toString();
-        Log.errorf(failure, "notification socket %s failed [%s]", connection.id(), correlationId);
-        return connection.close(new CloseReason(1011, "internal error " + correlationId));
+        return error(connection, null, new ApiException(ErrorCode.BAD_MESSAGE, "messages are JSON text frames"));
     }
 
     @OnClose
@@ -106,9 +101,10 @@ public class NotificationSocket {
         }
     }
 
-    private String error(WebSocketConnection connection, String id, String code, String message) {
-        String correlationId = UUID.randomUUID().toString();
-        Log.debugf("refused [%s] %s on connection %s: %s", correlationId, code, connection.id(), message);
-        return connections.write(new Envelope(id, "error", new ApiError(code, message, correlationId)));
+    private String error(WebSocketConnection connection, String id, ApiException refusal) {
+        String correlationId = EnvelopeWriter.correlationId();
+        Log.debugf("refused [%s] %s on connection %s: %s", correlationId, refusal.code(), connection.id(),
+                refusal.getMessage());
+        return messages.error(id, refusal, correlationId);
     }
 }

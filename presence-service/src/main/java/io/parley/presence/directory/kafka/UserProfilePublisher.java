@@ -2,8 +2,8 @@ package io.parley.presence.directory.kafka;
 
 import io.parley.event.Topics;
 import io.parley.event.presence.UserProfile;
+import io.parley.kafka.topic.OwnedTopics;
 import io.parley.presence.directory.service.DirectoryUser;
-import io.parley.presence.kafka.CompactedTopics;
 import io.parley.presence.kafka.KeyedSender;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
@@ -28,8 +28,8 @@ public class UserProfilePublisher {
     public UserProfilePublisher(
             @Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 10_000)
             MutinyEmitter<Record<String, UserProfile>> emitter,
-            CompactedTopics topics) {
-        this.sender = new KeyedSender<>(Topics.USERS, emitter, topics.ready());
+            OwnedTopics topics) {
+        this.sender = new KeyedSender<>(Topics.USERS, emitter, topics.ready(Topics.USERS));
     }
 
     public void publish(DirectoryUser user) {

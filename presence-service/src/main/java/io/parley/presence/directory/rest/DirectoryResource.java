@@ -1,6 +1,7 @@
 package io.parley.presence.directory.rest;
 
-import io.parley.common.error.ApiException;
+import io.parley.protocol.ApiException;
+import io.parley.protocol.ErrorCode;
 import io.parley.presence.directory.service.Directory;
 import io.parley.presence.status.service.PresenceTracker;
 import io.quarkus.security.Authenticated;
@@ -37,7 +38,7 @@ public class DirectoryResource {
     public Uni<List<DirectoryEntry>> search(@QueryParam("search") String search,
             @QueryParam("limit") @DefaultValue("20") int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
-            throw new ApiException(400, "INVALID_PAYLOAD", "limit must be between 1 and " + MAX_LIMIT);
+            throw new ApiException(ErrorCode.INVALID_PAYLOAD, "limit must be between 1 and " + MAX_LIMIT);
         }
         return directory.search(search, limit).map(users -> users.stream()
                 .map(user -> DirectoryEntry.of(user, tracker.statusOf(user.id()))).toList());

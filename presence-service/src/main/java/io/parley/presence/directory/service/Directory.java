@@ -1,6 +1,7 @@
 package io.parley.presence.directory.service;
 
-import io.parley.common.error.ApiException;
+import io.parley.protocol.ApiException;
+import io.parley.protocol.ErrorCode;
 import io.parley.presence.directory.client.KeycloakAdminClient;
 import io.parley.presence.directory.client.KeycloakUser;
 import io.parley.presence.directory.client.ServiceAccountToken;
@@ -121,6 +122,6 @@ public class Directory {
     }
 
     private static ApiException notFound(String id) {
-        return new ApiException(404, "NOT_FOUND", "no user " + id + " in the directory");
+        return new ApiException(ErrorCode.NOT_FOUND, "no user " + id + " in the directory");
     }
 }

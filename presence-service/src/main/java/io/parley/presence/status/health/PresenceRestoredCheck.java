@@ -7,8 +7,9 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Readiness: DOWN until the users' manual statuses were read back from Kafka, so that no page sees
- * (and no call is decided on) a presence that forgot someone's DND.
+ * Readiness: DOWN, saying why (topic not created yet, Kafka not answering, still reading), until the users'
+ * manual statuses were read back from Kafka, so that no page sees (and no call is decided on) a presence
+ * that forgot someone's DND.
  */
 @Readiness
 @ApplicationScoped
@@ -25,6 +26,7 @@ public class PresenceRestoredCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         return HealthCheckResponse.named(NAME).status(restorer.restored())
-                .withData("users", restorer.restoredUsers()).build();
+                .withData("users", restorer.restoredUsers())
+                .withData("state", restorer.status()).build();
     }
 }

@@ -2,7 +2,7 @@ package io.parley.presence.status.kafka;
 
 import io.parley.event.Topics;
 import io.parley.event.presence.PresenceChanged;
-import io.parley.presence.kafka.CompactedTopics;
+import io.parley.kafka.topic.OwnedTopics;
 import io.parley.presence.kafka.KeyedSender;
 import io.parley.presence.status.service.PresenceUpdate;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -29,8 +29,8 @@ public class PresencePublisher {
     public PresencePublisher(
             @Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 10_000)
             MutinyEmitter<Record<String, PresenceChanged>> emitter,
-            CompactedTopics topics) {
-        this.sender = new KeyedSender<>(Topics.PRESENCE, emitter, topics.ready());
+            OwnedTopics topics) {
+        this.sender = new KeyedSender<>(Topics.PRESENCE, emitter, topics.ready(Topics.PRESENCE));
     }
 
     void onUpdate(@Observes PresenceUpdate update) {

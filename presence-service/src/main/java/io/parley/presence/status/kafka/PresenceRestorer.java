@@ -2,70 +2,49 @@ package io.parley.presence.status.kafka;
 
 import io.parley.event.Topics;
 import io.parley.event.presence.PresenceChanged;
-import io.parley.presence.kafka.CompactedTopics;
+import io.parley.kafka.client.KafkaClientSettings;
+import io.parley.kafka.topic.OwnedTopics;
+import io.parley.kafka.view.CompactedTopicView;
 import io.parley.presence.kafka.EventJson;
-import io.parley.presence.kafka.KafkaClients;
 import io.parley.presence.status.service.PresenceTracker;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Duration;
-import java.util.HashMap;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 
 /**
- * Brings presence back after a restart: reads the compacted topic {@link Topics#PRESENCE} from its
- * beginning up to the end offsets it finds on start, and hands the latest record of each user to the
- * {@link PresenceTracker}. Until that is done the service does not report ready.
+ * Brings presence back after a restart: reads the compacted topic {@link Topics#PRESENCE} (once this
+ * service made sure it exists) from its beginning up to where it stood at start, and hands the latest record
+ * of each user to the {@link PresenceTracker}; then stops reading, since this service is the topic's producer.
+ * Until that is done the service does not report ready; a Kafka that is away is waited out.
  */
 @ApplicationScoped
 public class PresenceRestorer {
 
-    private static final Duration POLL = Duration.ofMillis(500);
-    private static final Duration READ_LIMIT = Duration.ofMinutes(2);
-
-    private final CompactedTopics topics;
-    private final KafkaClients clients;
+    private final OwnedTopics topics;
     private final PresenceTracker tracker;
+    private final CompactedTopicView<PresenceChanged> view;
     private volatile boolean restored;
     private volatile int restoredUsers;
-    private volatile Cancellable attempts;
 
-    public PresenceRestorer(CompactedTopics topics, KafkaClients clients, PresenceTracker tracker) {
+    public PresenceRestorer(OwnedTopics topics, KafkaClientSettings kafka, PresenceTracker tracker) {
         this.topics = topics;
-        this.clients = clients;
         this.tracker = tracker;
+        this.view = new CompactedTopicView<>(kafka, Topics.PRESENCE, "presence-restore", PresenceRestorer::parse);
     }
 
     void onStart(@Observes StartupEvent event) {
-        topics.ready().thenRun(() -> attempts = Uni.createFrom().item(this::restore)
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .onFailure().invoke(e -> Log.warnf("presence: cannot restore presence from %s yet (%s); "
-                        + "retrying", Topics.PRESENCE, e.toString()))
-                .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(15)).indefinitely()
-                .subscribe().with(users -> {
-                    restoredUsers = users;
-                    restored = true;
-                    Log.infof("presence: restored the presence of %d users from %s", users, Topics.PRESENCE);
-                }));
+        view.whenCaughtUp().thenRun(this::restore);
+        topics.ready(Topics.PRESENCE).thenRun(view::start);
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        Cancellable running = attempts;
-        if (running != null) {
-            running.cancel();
-        }
+        view.close();
     }
 
     /** Whether the topic was read back; the readiness check reports this. */
@@ -77,66 +56,34 @@ public class PresenceRestorer {
         return restoredUsers;
     }
 
-    /** Reads the topic and hands it to the tracker; blocking. Returns how many users it knew. */
-    private int restore() {
-        Map<String, PresenceChanged> latest = readLatest();
-        tracker.restore(latest.values());
-        return latest.size();
+    /** Why presence is not restored yet, or how it was. */
+    public String status() {
+        if (restored) {
+            return "restored " + restoredUsers + " users from " + Topics.PRESENCE;
+        }
+        if (!topics.isReady(Topics.PRESENCE)) {
+            return "waiting for topic " + Topics.PRESENCE + ": " + topics.status().get(Topics.PRESENCE);
+        }
+        return view.status().reason();
     }
 
-    /** The latest record per user, up to the end offsets seen when reading starts. Blocking. */
-    Map<String, PresenceChanged> readLatest() {
-        Map<String, PresenceChanged> latest = new HashMap<>();
-        try (KafkaConsumer<String, String> consumer = clients.reader("presence-restore")) {
-            List<PartitionInfo> infos = consumer.partitionsFor(Topics.PRESENCE, Duration.ofSeconds(15));
-            if (infos == null || infos.isEmpty()) {
-                // The topic exists (CompactedTopics made sure): its metadata has not reached this broker yet.
-                throw new IllegalStateException("no partitions of " + Topics.PRESENCE + " known yet");
-            }
-            List<TopicPartition> partitions = infos.stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(15));
-            long deadline = System.nanoTime() + READ_LIMIT.toNanos();
-            while (!reached(consumer, end)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(new TimeoutException("reading " + Topics.PRESENCE + " took over "
-                            + READ_LIMIT.toSeconds() + " s"));
-                }
-                for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
-                    keep(latest, record);
-                }
-            }
-        }
-        return latest;
+    private void restore() {
+        // A record filed under another user's key is not that user's presence.
+        List<PresenceChanged> latest = view.snapshot().entrySet().stream()
+                .filter(entry -> entry.getKey().equals(entry.getValue().userId()))
+                .map(Map.Entry::getValue).toList();
+        tracker.restore(latest);
+        restoredUsers = latest.size();
+        restored = true;
+        view.close();
+        Log.infof("presence: restored the presence of %d users from %s", latest.size(), Topics.PRESENCE);
     }
 
-    private static boolean reached(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
-            if (consumer.position(partition.getKey()) < partition.getValue()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void keep(Map<String, PresenceChanged> latest, ConsumerRecord<String, String> record) {
-        if (record.key() == null) {
-            return;
-        }
-        if (record.value() == null) {
-            latest.remove(record.key());
-            return;
-        }
+    private static PresenceChanged parse(String json) {
         try {
-            PresenceChanged changed = EventJson.MAPPER.readValue(record.value(), PresenceChanged.class);
-            if (record.key().equals(changed.userId())) {
-                latest.put(record.key(), changed);
-            }
-        } catch (Exception e) {
-            Log.warnf("presence: skipping unreadable record at %s-%d@%d: %s", record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
+            return EventJson.MAPPER.readValue(json, PresenceChanged.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,7 +1,8 @@
 package io.parley.presence.status.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.parley.common.error.ApiException;
+import io.parley.protocol.ApiException;
+import io.parley.protocol.ErrorCode;
 import io.parley.event.presence.PresenceStatus;
 import io.parley.presence.status.service.ManualStatus;
 import io.parley.presence.status.service.Presence;
@@ -62,6 +63,6 @@ public class MyStatusResource {
     }
 
     private static ApiException invalid(String message) {
-        return new ApiException(400, "INVALID_PAYLOAD", message);
+        return new ApiException(ErrorCode.INVALID_PAYLOAD, message);
     }
 }

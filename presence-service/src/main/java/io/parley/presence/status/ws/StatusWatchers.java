@@ -1,9 +1,9 @@
 package io.parley.presence.status.ws;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.presence.status.service.Presence;
 import io.parley.presence.status.service.PresenceUpdate;
+import io.parley.protocol.EnvelopeWriter;
+import io.parley.protocol.presence.PresenceMessages;
 import io.quarkus.logging.Log;
 import io.quarkus.websockets.next.WebSocketConnection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,15 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class StatusWatchers {
 
-    /** protocol.md: at most this many user ids per {@code watch}. */
-    public static final int MAX_WATCHED = 500;
-
     private final Map<String, Set<WebSocketConnection>> watchersOf = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> watchedBy = new ConcurrentHashMap<>();
-    private final ObjectMapper json;
+    private final EnvelopeWriter messages;
 
-    public StatusWatchers(ObjectMapper json) {
-        this.json = json;
+    public StatusWatchers(EnvelopeWriter messages) {
+        this.messages = messages;
     }
 
     /** From now on {@code connection} gets the status changes of exactly {@code userIds}. */
@@ -68,13 +65,8 @@ public class StatusWatchers {
         if (watchers == null || watchers.isEmpty()) {
             return;
         }
-        String text;
-        try {
-            text = json.writeValueAsString(ServerMessage.event("status",
-                    new ServerMessage.StatusEvent(presence.userId(), presence.status())));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        String text = messages.event(PresenceMessages.STATUS,
+                new PresenceMessages.StatusEvent(presence.userId(), presence.status()));
         for (WebSocketConnection watcher : watchers) {
             if (watcher.isOpen()) {
                 watcher.sendText(text).subscribe().with(

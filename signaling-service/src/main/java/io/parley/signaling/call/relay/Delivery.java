@@ -3,12 +3,11 @@ package io.parley.signaling.call.relay;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.parley.signaling.SignalingConfig;
-import io.parley.signaling.call.ws.ConnectionRegistry;
-import io.parley.signaling.call.ws.SignalingConnection;
 import io.quarkus.logging.Log;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -22,17 +21,21 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 @ApplicationScoped
 public class Delivery {
 
-    /** A message travelling to another instance. */
-    public record RelayEnvelope(String eventId, String originInstance, String targetUserId, String targetConnectionId,
-            String exceptConnectionId, String message) {
+    /**
+     * A message travelling to another instance: for the socket holding {@code targetSessionId}, or every socket of
+     * the user when it is null. {@code takenBy} set: not a message but the news that the socket
+     * {@code takenBy} resumed {@code targetSessionId}, which any other socket holding it loses.
+     */
+    public record RelayEnvelope(String eventId, String originInstance, String targetUserId, String targetSessionId,
+            String message, String takenBy) {
     }
 
-    private final ConnectionRegistry connections;
+    private final LocalConnections connections;
     private final MutinyEmitter<String> relay;
     private final ObjectMapper json;
     private final String instanceId;
 
-    public Delivery(ConnectionRegistry connections, @Channel("relay-out") MutinyEmitter<String> relay, ObjectMapper json,
+    public Delivery(LocalConnections connections, @Channel("relay-out") MutinyEmitter<String> relay, ObjectMapper json,
             SignalingConfig config) {
         this.connections = connections;
         this.relay = relay;
@@ -40,23 +43,32 @@ public class Delivery {
         this.instanceId = config.instanceId();
     }
 
-    /** To one socket of {@code userId}, on whichever instance holds it. */
-    public void toConnection(String userId, String connectionId, String message) {
-        if (connectionId == null) {
-            return;
-        }
-        SignalingConnection local = connections.get(connectionId);
-        if (local != null) {
-            send(local, message);
-        } else {
-            publish(new RelayEnvelope(UUID.randomUUID().toString(), instanceId, userId, connectionId, null, message));
-        }
+    public void deliver(List<Outgoing> messages) {
+        messages.forEach(this::deliver);
     }
 
-    /** To every socket of {@code userId} on every instance, except {@code exceptConnectionId} (may be null). */
-    public void toUser(String userId, String message, String exceptConnectionId) {
-        deliverLocally(userId, null, exceptConnectionId, message);
-        publish(new RelayEnvelope(UUID.randomUUID().toString(), instanceId, userId, null, exceptConnectionId, message));
+    public void deliver(Outgoing out) {
+        if (out.sessionId() != null) {
+            LocalConnection local = connections.holding(out.sessionId());
+            if (local != null) {
+                local.deliver(out.body());
+            } else {
+                publish(new RelayEnvelope(UUID.randomUUID().toString(), instanceId, out.userId(),
+                        out.sessionId().toString(), out.body(), null));
+            }
+            return;
+        }
+        connections.ofUser(out.userId()).forEach(connection -> connection.deliver(out.body()));
+        publish(new RelayEnvelope(UUID.randomUUID().toString(), instanceId, out.userId(), null, out.body(), null));
+    }
+
+    /**
+     * Tells the other instances that {@code connectionId} now holds the session: a socket there holding it loses it
+     * (on this instance, the registry saw to that when the socket took the session).
+     */
+    public void sessionTaken(String userId, UUID sessionId, String connectionId) {
+        publish(new RelayEnvelope(UUID.randomUUID().toString(), instanceId, userId, sessionId.toString(), null,
+                connectionId));
     }
 
     @Incoming("relay-in")
@@ -71,22 +83,24 @@ public class Delivery {
         if (instanceId.equals(envelope.originInstance())) {
             return;
         }
-        deliverLocally(envelope.targetUserId(), envelope.targetConnectionId(), envelope.exceptConnectionId(),
-                envelope.message());
-    }
-
-    private void deliverLocally(String userId, String onlyConnectionId, String exceptConnectionId, String message) {
-        for (SignalingConnection connection : connections.ofUser(userId)) {
-            if ((onlyConnectionId == null || onlyConnectionId.equals(connection.id()))
-                    && !connection.id().equals(exceptConnectionId)) {
-                send(connection, message);
+        UUID session = envelope.targetSessionId() == null ? null : UUID.fromString(envelope.targetSessionId());
+        if (envelope.takenBy() != null) {
+            loseSession(session, envelope.takenBy());
+        } else if (session != null) {
+            LocalConnection local = connections.holding(session);
+            if (local != null) {
+                local.deliver(envelope.message());
             }
+        } else {
+            connections.ofUser(envelope.targetUserId()).forEach(connection -> connection.deliver(envelope.message()));
         }
     }
 
-    private void send(SignalingConnection connection, String message) {
-        connection.send(message).subscribe().with(ok -> {
-        }, failure -> Log.debugf("could not deliver to %s: %s", connection.id(), failure.getMessage()));
+    private void loseSession(UUID sessionId, String except) {
+        LocalConnection holder = connections.holding(sessionId);
+        if (holder != null && !holder.id().equals(except)) {
+            holder.sessionTaken();
+        }
     }
 
     private void publish(RelayEnvelope envelope) {

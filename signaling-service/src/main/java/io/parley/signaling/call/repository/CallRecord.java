@@ -3,6 +3,7 @@ package io.parley.signaling.call.repository;
 import io.parley.event.call.CallState;
 import io.parley.event.call.EndReason;
 import io.parley.event.call.Party;
+import io.parley.signaling.call.machine.Side;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -13,7 +14,7 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A call as signaling records it: parties, media, state, the connections it is bound to, and timestamps. */
+/** A call as signaling records it: parties, media, state, the sessions it is bound to, and timestamps. */
 @Entity
 @Table(name = "calls")
 public class CallRecord extends PanacheEntityBase {
@@ -42,10 +43,10 @@ public class CallRecord extends PanacheEntityBase {
     public EndReason endReason;
     @Column(name = "ended_by")
     public String endedBy;
-    @Column(name = "caller_connection_id")
-    public String callerConnectionId;
-    @Column(name = "callee_connection_id")
-    public String calleeConnectionId;
+    @Column(name = "caller_session_id")
+    public UUID callerSessionId;
+    @Column(name = "callee_session_id")
+    public UUID calleeSessionId;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "answered_at")
@@ -58,8 +59,13 @@ public class CallRecord extends PanacheEntityBase {
     public Instant ringDeadline;
     @Column(name = "negotiation_deadline")
     public Instant negotiationDeadline;
+    @Column(name = "media_deadline")
+    public Instant mediaDeadline;
     @Column(name = "duration_ms")
     public Long durationMs;
+    /** The seq of the call's last server event (docs/protocol.md, "Sessions and resume"). */
+    @Column(name = "last_seq")
+    public long lastSeq;
     public long version;
 
     public Party caller() {
@@ -75,18 +81,17 @@ public class CallRecord extends PanacheEntityBase {
         return callerId.equals(userId) || calleeId.equals(userId);
     }
 
-    /** The connection the other party's messages go to, from {@code userId}'s point of view. */
-    public String peerConnectionOf(String userId) {
-        return callerId.equals(userId) ? calleeConnectionId : callerConnectionId;
+    /** The side {@code userId} is on; null for someone else. */
+    public Side sideOf(String userId) {
+        return callerId.equals(userId) ? Side.CALLER : calleeId.equals(userId) ? Side.CALLEE : null;
     }
 
-    /** The connection bound to {@code userId}'s side of the call. */
-    public String connectionOf(String userId) {
-        return callerId.equals(userId) ? callerConnectionId : calleeConnectionId;
+    public String userOf(Side side) {
+        return side == Side.CALLER ? callerId : calleeId;
     }
 
-    /** The other party's user id. */
-    public String peerOf(String userId) {
-        return callerId.equals(userId) ? calleeId : callerId;
+    /** The session bound to {@code side}; null while the callee has not answered. */
+    public UUID sessionOf(Side side) {
+        return side == Side.CALLER ? callerSessionId : calleeSessionId;
     }
 }

@@ -2,52 +2,43 @@ package io.parley.signaling.call.service;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.parley.common.error.ApiException;
-import io.parley.event.call.CallEvent;
-import io.parley.event.call.CallEventType;
 import io.parley.event.call.CallState;
 import io.parley.event.call.EndReason;
 import io.parley.event.presence.PresenceStatus;
 import io.parley.event.presence.UserProfile;
+import io.parley.protocol.signaling.SignalingEvents;
+import io.parley.protocol.signaling.SignalingEvents.CallOnly;
+import io.parley.protocol.signaling.SignalingEvents.Ice;
+import io.parley.protocol.signaling.SignalingEvents.Sdp;
+import io.parley.protocol.signaling.SignalingRequests.MediaState;
 import io.parley.signaling.SignalingConfig;
+import io.parley.signaling.call.machine.CallMachine;
+import io.parley.signaling.call.machine.Command;
+import io.parley.signaling.call.machine.Recipient;
+import io.parley.signaling.call.machine.Side;
 import io.parley.signaling.call.relay.Delivery;
+import io.parley.signaling.call.relay.Outgoing;
 import io.parley.signaling.call.repository.CallRecord;
 import io.parley.signaling.call.repository.CallRepository;
-import io.parley.signaling.call.service.SignalingEvents.CallError;
-import io.parley.signaling.call.service.SignalingEvents.CallOnly;
-import io.parley.signaling.call.service.SignalingEvents.Disconnect;
-import io.parley.signaling.call.service.SignalingEvents.Ice;
-import io.parley.signaling.call.service.SignalingEvents.IncomingCall;
-import io.parley.signaling.call.service.SignalingEvents.Sdp;
-import io.parley.signaling.call.service.SignalingEvents.StateChange;
-import io.parley.signaling.call.ws.ServerMessages;
+import io.parley.signaling.call.service.CallTransitions.Applied;
+import io.parley.signaling.call.session.SessionRepository;
 import io.parley.signaling.directory.DirectoryView;
-import io.parley.signaling.outbox.Outbox;
-import io.parley.signaling.outbox.OutboxRecord;
 import io.parley.signaling.provider.ProviderSettings;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.logging.Log;
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
+import java.util.function.LongFunction;
 
 /**
- * The call state machine (docs/protocol.md, "Call states"). Each operation checks who may do it, makes
- * one guarded transition in a transaction together with its outbox event, and returns what to tell the
- * parties once the requester has had its reply.
+ * The call requests of docs/protocol.md: each checks who may ask, lets the {@link CallMachine} decide
+ * ({@link CallTransitions} applies it in a transaction, with its outbox event and numbered server events),
+ * and returns what to tell the parties once the requester has had its reply.
  */
 @ApplicationScoped
 public class CallService {
-
-    private static final Set<CallState> CONNECTED = EnumSet.of(CallState.ANSWERED, CallState.ESTABLISHED, CallState.HELD);
-    private static final Set<CallState> UNANSWERED = EnumSet.of(CallState.NEW, CallState.RINGING);
 
     /** The call after an operation, and the messages to send after the requester's reply. */
     public record Outcome(CallView call, Runnable afterReply) {
@@ -59,30 +50,34 @@ public class CallService {
     }
 
     private final CallRepository calls;
-    private final Outbox outbox;
+    private final SessionRepository sessions;
+    private final CallTransitions transitions;
+    private final CallLog log;
     private final Delivery delivery;
-    private final ServerMessages messages;
     private final DirectoryView directory;
     private final ProviderSettings providers;
     private final SignalingConfig config;
-    private final MeterRegistry metrics;
     private final Counter placed;
 
-    public CallService(CallRepository calls, Outbox outbox, Delivery delivery, ServerMessages messages,
-            DirectoryView directory, ProviderSettings providers, SignalingConfig config, MeterRegistry metrics) {
+    public CallService(CallRepository calls, SessionRepository sessions, CallTransitions transitions, CallLog log,
+            Delivery delivery, DirectoryView directory, ProviderSettings providers, SignalingConfig config,
+            MeterRegistry metrics) {
         this.calls = calls;
-        this.outbox = outbox;
+        this.sessions = sessions;
+        this.transitions = transitions;
+        this.log = log;
         this.delivery = delivery;
-        this.messages = messages;
         this.directory = directory;
         this.providers = providers;
         this.config = config;
-        this.metrics = metrics;
-        this.placed = Counter.builder("parley_calls_placed").description("calls placed").register(metrics);
+        this.placed = Counter.builder("parley.signaling.calls.placed").description("calls placed").register(metrics);
     }
 
-    /** Places a call: it rings, or ends at once as BUSY or UNAVAILABLE. */
+    /** Places a call bound to the requester's session: it rings, or ends at once as BUSY or UNAVAILABLE. */
     public Uni<Outcome> call(Requester who, String calleeId, boolean audio, boolean video, String provider) {
+        if (who.session() == null) {
+            return Uni.createFrom().failure(CallErrors.invalidState("calls are placed from a signaling connection"));
+        }
         if (!providers.enabled(provider)) {
             return Uni.createFrom().failure(CallErrors.providerDisabled(provider));
         }
@@ -94,9 +89,9 @@ public class CallService {
             return Uni.createFrom().failure(CallErrors.unknownCallee());
         }
         PresenceStatus status = directory.status(calleeId);
-        return Panache.withTransaction(() -> calls.isBusy(calleeId).chain(busy -> {
-            Instant now = Instant.now();
-            CallRecord call = new CallRecord();
+        Instant now = Instant.now();
+        CallRecord call = new CallRecord();
+        return Panache.withTransaction(() -> bindSession(who, now).chain(() -> calls.isBusy(calleeId)).chain(busy -> {
             call.id = UUID.randomUUID();
             call.callerId = who.userId();
             call.callerName = who.name();
@@ -107,7 +102,7 @@ public class CallService {
             call.audio = audio;
             call.video = video;
             call.provider = provider;
-            call.callerConnectionId = who.connectionId();
+            call.callerSessionId = who.session().id();
             call.createdAt = now;
             if (busy || !status.rings()) {
                 call.state = CallState.ENDED;
@@ -118,129 +113,74 @@ public class CallService {
                 call.state = CallState.RINGING;
                 call.ringDeadline = now.plus(config.ringTimeout());
             }
-            CallEventType type = call.state == CallState.RINGING ? CallEventType.INVITED : CallEventType.ENDED;
-            return call.persist().chain(() -> outbox.add(event(type, call))).map(event -> new Pending(call, event));
-        })).map(pending -> {
-            CallRecord call = pending.call();
+            // The callee's pages hear of a ringing call from notification-service (docs/protocol.md).
+            return transitions.placed(call);
+        })).map(out -> {
+            sessions.recorded(who.session().id());
             placed.increment();
             if (call.state == CallState.ENDED) {
-                countEnd(call.endReason);
+                transitions.countEnd(call.endReason);
             }
-            return new Outcome(CallView.of(call), () -> {
-                outbox.publish(List.of(pending.event()));
-                if (call.state == CallState.RINGING) {
-                    delivery.toConnection(call.callerId, call.callerConnectionId,
-                            messages.event("progress", new StateChange(call.id.toString(), CallState.RINGING)));
-                    delivery.toUser(call.calleeId, messages.event("incoming_call", new IncomingCall(call.id.toString(),
-                            call.caller(), call.audio, call.video, call.provider)), null);
-                } else {
-                    announceEnd(call);
-                }
-            });
+            return new Outcome(CallView.of(call), () -> transitions.announce(List.of(new Applied(call, null, out))));
         });
     }
 
-    /** The callee takes the call on the requesting socket. */
+    /** The callee takes the call, bound to the requesting socket's session. */
     public Uni<Outcome> answer(Requester who, String callId) {
         UUID id = parse(callId);
-        if (who.connectionId() == null) {
+        if (who.session() == null) {
             return Uni.createFrom().failure(CallErrors.invalidState("answer from a signaling connection"));
         }
-        return Panache.withTransaction(() -> partyCall(id, who).chain(call -> {
-            if (!call.calleeId.equals(who.userId())) {
-                return Uni.createFrom().failure(CallErrors.invalidState("only the callee can answer"));
-            }
-            Instant now = Instant.now();
-            return transition(call, calls.answer(id, who.connectionId(), now, now.plus(config.negotiationTimeout())),
-                    CallEventType.ANSWERED);
-        })).map(pending -> {
-            CallRecord call = pending.call();
-            return new Outcome(CallView.of(call), () -> {
-                outbox.publish(List.of(pending.event()));
-                String connect = messages.event("connect", new StateChange(call.id.toString(), CallState.ANSWERED));
-                delivery.toConnection(call.callerId, call.callerConnectionId, connect);
-                delivery.toConnection(call.calleeId, call.calleeConnectionId, connect);
-                delivery.toUser(call.calleeId, messages.event("answered_elsewhere", new CallOnly(call.id.toString())),
-                        call.calleeConnectionId);
-            });
-        });
+        return Panache.withTransaction(() -> bindSession(who, Instant.now()).chain(() -> partyCall(id, who))
+                .chain(call -> transitions.apply(call, Command.ANSWER, call.sideOf(who.userId()), who.session().id())))
+                .invoke(() -> sessions.recorded(who.session().id())).map(this::outcome);
     }
 
     /** The callee refuses a ringing call. */
     public Uni<Outcome> decline(Requester who, String callId) {
-        return end(who, callId, (call, userId) -> {
-            if (!call.calleeId.equals(userId)) {
-                throw CallErrors.invalidState("only the callee can decline");
-            }
-            return new EndRequest(UNANSWERED, EndReason.DECLINED);
-        });
+        return request(who, callId, Command.DECLINE);
     }
 
     /** The caller gives up before an answer. */
     public Uni<Outcome> cancel(Requester who, String callId) {
-        return end(who, callId, (call, userId) -> {
-            if (!call.callerId.equals(userId)) {
-                throw CallErrors.invalidState("only the caller can cancel");
-            }
-            return new EndRequest(UNANSWERED, EndReason.CANCELLED);
-        });
+        return request(who, callId, Command.CANCEL);
     }
 
     /** Either party ends an answered call. */
     public Uni<Outcome> hangup(Requester who, String callId) {
-        return end(who, callId, (call, userId) -> new EndRequest(CONNECTED, EndReason.HANGUP));
+        return request(who, callId, Command.HANGUP);
     }
 
     /** "End this call" from a page: cancel, decline or hang up, whichever applies to the requester now. */
     public Uni<Outcome> endAnyway(Requester who, String callId) {
-        return end(who, callId, (call, userId) -> {
-            if (UNANSWERED.contains(call.state)) {
-                return call.callerId.equals(userId) ? new EndRequest(UNANSWERED, EndReason.CANCELLED)
-                        : new EndRequest(UNANSWERED, EndReason.DECLINED);
-            }
-            return new EndRequest(CONNECTED, EndReason.HANGUP);
-        });
+        return request(who, callId, Command.END_ANYWAY);
     }
 
-    /** Relays a session description to the other party; the callee's answer establishes the call. */
-    public Uni<Outcome> sdp(Requester who, String callId, String sdpType, String sdp) {
+    /** What the party's peer connection does: connected establishes the call (docs/protocol.md, "ESTABLISHED means media"). */
+    public Uni<Outcome> media(Requester who, String callId, MediaState state) {
         UUID id = parse(callId);
-        return Panache.withSession(() -> boundCall(id, who)).chain(call -> {
-            delivery.toConnection(call.peerOf(who.userId()), call.peerConnectionOf(who.userId()),
-                    messages.event("sdp", new Sdp(callId, sdpType, sdp)));
-            if (!"answer".equals(sdpType) || !call.calleeId.equals(who.userId()) || call.state != CallState.ANSWERED) {
-                return Uni.createFrom().item(Outcome.of(call));
-            }
-            return Panache.withTransaction(() -> calls.find(id).chain(fresh ->
-                    transition(fresh, calls.establish(id, Instant.now()), CallEventType.ESTABLISHED)))
-                    .map(pending -> new Outcome(CallView.of(pending.call()), () -> {
-                        outbox.publish(List.of(pending.event()));
-                        String established = messages.event("established",
-                                new StateChange(callId, CallState.ESTABLISHED));
-                        delivery.toConnection(call.callerId, call.callerConnectionId, established);
-                        delivery.toConnection(call.calleeId, call.calleeConnectionId, established);
-                    }));
-        });
+        Command command = switch (state) {
+            case CONNECTED -> Command.MEDIA_CONNECTED;
+            case RECONNECTING -> Command.MEDIA_RECONNECTING;
+            case FAILED -> Command.MEDIA_FAILED;
+        };
+        return Panache.withTransaction(() -> boundCall(id, who)
+                .chain(call -> transitions.apply(call, command, call.sideOf(who.userId()), null))).map(this::outcome);
+    }
+
+    /** Relays a session description (an offer or answer, the first or a renegotiation) to the other party. */
+    public Uni<Runnable> sdp(Requester who, String callId, String sdpType, String sdp) {
+        return relay(who, callId, SignalingEvents.SDP, seq -> new Sdp(callId, seq, sdpType, sdp));
     }
 
     /** Relays an ICE candidate to the other party. */
-    public Uni<Outcome> ice(Requester who, String callId, String candidate, String sdpMid, Integer sdpMLineIndex) {
-        UUID id = parse(callId);
-        return Panache.withSession(() -> boundCall(id, who)).map(call -> {
-            delivery.toConnection(call.peerOf(who.userId()), call.peerConnectionOf(who.userId()),
-                    messages.event("ice", new Ice(callId, candidate, sdpMid, sdpMLineIndex)));
-            return Outcome.of(call);
-        });
+    public Uni<Runnable> ice(Requester who, String callId, String candidate, String sdpMid, Integer sdpMLineIndex) {
+        return relay(who, callId, SignalingEvents.ICE, seq -> new Ice(callId, seq, candidate, sdpMid, sdpMLineIndex));
     }
 
     /** Tells the other party that no more candidates will come. */
-    public Uni<Outcome> endOfCandidates(Requester who, String callId) {
-        UUID id = parse(callId);
-        return Panache.withSession(() -> boundCall(id, who)).map(call -> {
-            delivery.toConnection(call.peerOf(who.userId()), call.peerConnectionOf(who.userId()),
-                    messages.event("end_of_candidates", new CallOnly(callId)));
-            return Outcome.of(call);
-        });
+    public Uni<Runnable> endOfCandidates(Requester who, String callId) {
+        return relay(who, callId, SignalingEvents.END_OF_CANDIDATES, seq -> new CallOnly(callId, seq));
     }
 
     /** The user's calls that have not ended. */
@@ -269,119 +209,36 @@ public class CallService {
     public record HistoryPage(int page, int size, long total, List<CallView> calls) {
     }
 
-    /**
-     * A signaling socket closed: its ringing calls are cancelled (caller) and its other calls fail, so the
-     * other party is never left waiting.
-     */
-    public Uni<Void> connectionClosed(String userId, String connectionId) {
-        return Panache.withTransaction(() -> calls.openCallsBoundTo(connectionId).chain(open -> oneByOne(open, call -> {
-            boolean callerGaveUp = UNANSWERED.contains(call.state) && call.callerId.equals(userId);
-            return endNow(call, callerGaveUp ? UNANSWERED : EnumSet.complementOf(EnumSet.of(CallState.ENDED)),
-                    callerGaveUp ? EndReason.CANCELLED : EndReason.FAILED, callerGaveUp ? userId : null)
-                    .map(ended -> callerGaveUp ? ended : ended.failedWith(new CallError(call.id.toString(), "call_control",
-                            "PARTY_VANISHED", "the other party's connection closed")));
-        }))).invoke(this::announceEnds).replaceWithVoid();
-    }
-
-    @Scheduled(every = "${parley.signaling.sweep-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            delayed = "2s")
-    Uni<Void> endOverdueCalls() {
-        // Deferred: at shutdown the pool is closed and building the transaction throws; that is no error.
-        return Uni.createFrom().deferred(() -> Panache.withTransaction(() -> calls.overdue(Instant.now()).chain(overdue -> oneByOne(overdue, call ->
-                call.state == CallState.RINGING ? endNow(call, EnumSet.of(call.state), EndReason.NO_ANSWER, null)
-                        : endNow(call, EnumSet.of(call.state), EndReason.FAILED, null).map(ended -> ended.failedWith(
-                                new CallError(call.id.toString(), "media", "NEGOTIATION_TIMEOUT",
-                                        "media was not negotiated within " + config.negotiationTimeout().toSeconds() + " s"))))))
-                .invoke(this::announceEnds))
-                .onFailure().invoke(e -> Log.warnf("ending overdue calls failed: %s", e.getMessage()))
-                .onFailure().recoverWithNull().replaceWithVoid();
-    }
-
-    // ---- internals
-
-    private record Pending(CallRecord call, OutboxRecord event, CallError failure) {
-
-        Pending(CallRecord call, OutboxRecord event) {
-            this(call, event, null);
-        }
-
-        Pending failedWith(CallError cause) {
-            return new Pending(call, event, cause);
-        }
-    }
-
-    private record EndRequest(Set<CallState> from, EndReason reason) {
-    }
-
-    private interface EndRule {
-        EndRequest decide(CallRecord call, String userId);
-    }
-
-    /**
-     * Ends calls one after another (a reactive session runs one operation at a time); a call another
-     * request or instance ended first is skipped.
-     */
-    private Uni<List<Pending>> oneByOne(List<CallRecord> open, java.util.function.Function<CallRecord, Uni<Pending>> end) {
-        return io.smallrye.mutiny.Multi.createFrom().iterable(open)
-                .onItem().transformToUniAndConcatenate(call -> end.apply(call).onFailure(ApiException.class).recoverWithNull())
-                .collect().asList();
-    }
-
-    private Uni<Outcome> end(Requester who, String callId, EndRule rule) {
+    private Uni<Outcome> request(Requester who, String callId, Command command) {
         UUID id = parse(callId);
-        return Panache.withTransaction(() -> partyCall(id, who).chain(call -> {
-            EndRequest request = rule.decide(call, who.userId());
-            return endNow(call, request.from(), request.reason(), who.userId());
-        })).map(pending -> new Outcome(CallView.of(pending.call()), () -> announceEnds(List.of(pending))));
+        return Panache.withTransaction(() -> partyCall(id, who)
+                .chain(call -> transitions.apply(call, command, call.sideOf(who.userId()), null))).map(this::outcome);
     }
 
-    private Uni<Pending> endNow(CallRecord call, Set<CallState> from, EndReason reason, String endedBy) {
-        Instant now = Instant.now();
-        long durationMs = call.answeredAt == null ? 0 : Duration.between(call.answeredAt, now).toMillis();
-        return transition(call, calls.end(call.id, from, reason, endedBy, now, durationMs), CallEventType.ENDED);
+    private Outcome outcome(Applied applied) {
+        return new Outcome(CallView.of(applied.call()), () -> transitions.announce(List.of(applied)));
     }
 
-    private Uni<Pending> transition(CallRecord call, Uni<Boolean> guardedUpdate, CallEventType type) {
-        return guardedUpdate.chain(won -> Panache.getSession().chain(session -> session.refresh(call)).chain(() -> {
-            if (!won) {
-                return Uni.createFrom().failure(CallErrors.invalidState("the call is " + call.state.name().toLowerCase()));
-            }
-            return outbox.add(event(type, call)).map(event -> new Pending(call, event));
-        }));
-    }
-
-    private void announceEnds(List<Pending> ended) {
-        List<OutboxRecord> events = new ArrayList<>();
-        for (Pending pending : ended) {
-            if (pending != null) {
-                events.add(pending.event());
-                countEnd(pending.call().endReason);
-                if (pending.failure() != null) {
-                    announceFailure(pending.call(), pending.failure());
-                }
-                announceEnd(pending.call());
-            }
+    /**
+     * One statement, no transaction (the relay path runs for every SDP and ICE message); when it wrote nothing, the
+     * call is read to say why.
+     */
+    private Uni<Runnable> relay(Requester who, String callId, String type, LongFunction<Object> payload) {
+        UUID id = parse(callId);
+        if (who.session() == null) {
+            return Uni.createFrom().failure(CallErrors.invalidState("media negotiation runs over a signaling connection"));
         }
-        outbox.publish(events);
+        return Panache.withSession(() -> log.relay(id, who.userId(), who.session().id(), type, payload)
+                .chain(out -> out != null ? Uni.createFrom().<Runnable>item(() -> delivery.deliver(List.of(out)))
+                        : boundCall(id, who).map(call -> {
+                            // It was a connected call bound to this session, and changed between the two reads.
+                            throw CallErrors.invalidState("the call is " + call.state.name().toLowerCase());
+                        })));
     }
 
-    /** call_error to the parties' bound sockets, before the disconnect that follows it. */
-    private void announceFailure(CallRecord call, CallError error) {
-        String message = messages.event("call_error", error);
-        delivery.toConnection(call.callerId, call.callerConnectionId, message);
-        delivery.toConnection(call.calleeId, call.calleeConnectionId, message);
-    }
-
-    /** Disconnect to the caller's socket and to the callee's bound socket, or all of theirs if none answered. */
-    private void announceEnd(CallRecord call) {
-        String disconnect = messages.event("disconnect", new Disconnect(call.id.toString(), call.endReason,
-                call.endReason.status(), call.endedBy));
-        delivery.toConnection(call.callerId, call.callerConnectionId, disconnect);
-        if (call.calleeConnectionId != null) {
-            delivery.toConnection(call.calleeId, call.calleeConnectionId, disconnect);
-        } else {
-            delivery.toUser(call.calleeId, disconnect, null);
-        }
+    /** Records the requester's session (once) as the one its socket on this instance holds. */
+    private Uni<Void> bindSession(Requester who, Instant now) {
+        return sessions.bind(who.session(), who.userId(), config.instanceId(), who.connectionId(), now);
     }
 
     private Uni<CallRecord> partyCall(UUID id, Requester who) {
@@ -393,28 +250,18 @@ public class CallService {
         });
     }
 
-    /** A connected call of which the requester's socket is the bound one: the only source of SDP and ICE. */
+    /** A connected call bound to the requester's session: the only source of SDP, ICE and media reports. */
     private Uni<CallRecord> boundCall(UUID id, Requester who) {
         return partyCall(id, who).map(call -> {
-            if (!CONNECTED.contains(call.state)) {
+            if (!CallMachine.CONNECTED.contains(call.state)) {
                 throw CallErrors.invalidState("media negotiation needs an answered call; the call is "
                         + call.state.name().toLowerCase());
             }
-            if (who.connectionId() == null || !who.connectionId().equals(call.connectionOf(who.userId()))) {
-                throw CallErrors.invalidState("this connection is not the one the call is bound to");
+            if (who.session() == null || !who.session().id().equals(call.sessionOf(call.sideOf(who.userId())))) {
+                throw CallErrors.invalidState("this connection's session is not the one the call is bound to");
             }
             return call;
         });
-    }
-
-    private CallEvent event(CallEventType type, CallRecord call) {
-        return new CallEvent(UUID.randomUUID().toString(), type, Instant.now(), call.id.toString(), call.caller(),
-                call.callee(), call.audio, call.video, call.provider, type == CallEventType.INVITED ? Boolean.TRUE : null,
-                call.state, call.endReason, call.endedBy, type == CallEventType.ENDED ? call.durationMs : null);
-    }
-
-    private void countEnd(EndReason reason) {
-        metrics.counter("parley_calls_ended", "reason", reason.name()).increment();
     }
 
     private static UUID parse(String callId) {

@@ -1,12 +1,21 @@
 package io.parley.signaling.call.ws;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.parley.common.error.ApiException;
 import io.parley.common.identity.Caller;
+import io.parley.protocol.ApiException;
+import io.parley.protocol.Envelope;
+import io.parley.protocol.EnvelopeWriter;
+import io.parley.protocol.ErrorCode;
+import io.parley.protocol.Payload;
+import io.parley.protocol.ProtocolException;
+import io.parley.protocol.signaling.SignalingEvents;
+import io.parley.protocol.signaling.SignalingRequests;
+import io.parley.protocol.signaling.SignalingRequests.CallId;
+import io.parley.signaling.SignalingConfig;
+import io.parley.signaling.call.relay.Delivery;
 import io.parley.signaling.call.service.CallService;
+import io.parley.signaling.call.service.SessionService;
+import io.parley.signaling.call.session.SessionKey;
 import io.parley.signaling.call.service.CallService.Outcome;
 import io.parley.signaling.call.service.Requester;
 import io.quarkus.logging.Log;
@@ -19,9 +28,7 @@ import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.quarkus.websockets.next.WebSocketSecurity;
 import io.smallrye.mutiny.Uni;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -35,38 +42,44 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @Authenticated
 public class SignalingSocket {
 
-    public static final int PROTOCOL_VERSION = 1;
-    static final int MAX_MESSAGE_BYTES = 64 * 1024;
-
-    /** Welcome payload. */
-    record Welcome(String connectionId, String userId, int protocolVersion) {
-    }
-
     private final ConnectionRegistry connections;
     private final CallService calls;
-    private final ServerMessages messages;
+    private final SessionService sessions;
+    private final Delivery delivery;
+    private final SignalingConfig config;
+    private final Drain drain;
+    private final EnvelopeWriter messages;
     private final ObjectMapper json;
     private final SecurityIdentity identity;
     private final WebSocketSecurity security;
 
-    public SignalingSocket(ConnectionRegistry connections, CallService calls, ServerMessages messages, ObjectMapper json,
-            SecurityIdentity identity, WebSocketSecurity security, MeterRegistry metrics) {
+    public SignalingSocket(ConnectionRegistry connections, CallService calls, SessionService sessions, Delivery delivery,
+            SignalingConfig config, Drain drain, EnvelopeWriter messages, ObjectMapper json, SecurityIdentity identity,
+            WebSocketSecurity security) {
+        this.sessions = sessions;
+        this.delivery = delivery;
+        this.config = config;
+        this.drain = drain;
         this.security = security;
         this.connections = connections;
         this.calls = calls;
         this.messages = messages;
         this.json = json;
         this.identity = identity;
-        Gauge.builder("parley_signaling_connections", connections, ConnectionRegistry::size)
-                .description("open signaling sockets on this instance").register(metrics);
     }
 
     @OnOpen
     public Uni<Void> onOpen(WebSocketConnection socket) {
         JsonWebToken token = (JsonWebToken) identity.getPrincipal();
         Caller caller = Caller.of(token);
-        SignalingConnection connection = connections.add(caller.userId(), caller.name(), caller.avatar(), socket);
-        return connection.send(messages.event("welcome", new Welcome(socket.id(), caller.userId(), PROTOCOL_VERSION)));
+        if (drain.draining()) {
+            // Readiness is DOWN already; a client that still reached this instance is sent to another one.
+            return socket.close(new io.quarkus.websockets.next.CloseReason(Drain.SERVICE_RESTART, "Instance draining"));
+        }
+        SessionKey session = SessionKey.fresh();
+        SignalingConnection connection = connections.add(caller.userId(), caller.name(), caller.avatar(), socket, session);
+        return connection.send(messages.event(SignalingEvents.WELCOME, new SignalingEvents.Welcome(socket.id(),
+                caller.userId(), session.id().toString(), session.token(), config.resumeGrace().toSeconds())));
     }
 
     @OnTextMessage
@@ -95,21 +108,27 @@ public class SignalingSocket {
     private record RefreshRequest(String id, String token) {
     }
 
-    /** A well-formed {@code refresh_token} request, or null for any other message (handled as usual). */
+    /**
+     * A well-formed {@code refresh_token} request (its token null when the payload lacks one), or null for any
+     * other message, which is handled as usual.
+     */
     private RefreshRequest refreshRequest(String text) {
-        if (!text.contains("refresh_token") || text.length() > MAX_MESSAGE_BYTES) {
+        if (!text.contains(SignalingRequests.Type.REFRESH_TOKEN.wire())) {
             return null;
         }
         try {
-            JsonNode envelope = json.readTree(text);
-            if (envelope == null || !"refresh_token".equals(envelope.path("type").asText(null))
-                    || !envelope.path("payload").isObject()) {
+            Envelope envelope = Envelope.read(text, json);
+            if (SignalingRequests.Type.of(envelope.type()).orElse(null) != SignalingRequests.Type.REFRESH_TOKEN) {
                 return null;
             }
-            JsonNode token = envelope.get("payload").get("accessToken");
-            return new RefreshRequest(envelope.path("id").isTextual() ? envelope.get("id").asText() : null,
-                    token != null && token.isTextual() && !token.asText().isBlank() ? token.asText() : null);
-        } catch (Exception e) {
+            String token;
+            try {
+                token = SignalingRequests.RefreshToken.read(envelope.payload()).accessToken();
+            } catch (ApiException missing) {
+                token = null;
+            }
+            return new RefreshRequest(envelope.id(), token);
+        } catch (ApiException notAnEnvelope) {
             return null;
         }
     }
@@ -117,8 +136,8 @@ public class SignalingSocket {
     private Uni<Void> refreshed(SignalingConnection connection, RefreshRequest request,
             CompletionStage<SecurityIdentity> updated) {
         if (updated == null) {
-            return connection.send(messages.error(request.id(), "INVALID_PAYLOAD",
-                    "payload.accessToken: a non-empty string is required", UUID.randomUUID().toString()));
+            return connection.send(messages.error(request.id(), new ApiException(ErrorCode.INVALID_PAYLOAD,
+                    "payload.accessToken: a non-empty string is required"), EnvelopeWriter.correlationId()));
         }
         // Requests of a socket are handled in order: a validation that never answers must not stall it.
         return Uni.createFrom().completionStage(updated)
@@ -137,12 +156,12 @@ public class SignalingSocket {
                             java.time.Instant.ofEpochSecond(token.getExpirationTime()).toString())));
                 })
                 .onFailure().recoverWithUni(failure -> {
-                    String correlationId = UUID.randomUUID().toString();
+                    String correlationId = EnvelopeWriter.correlationId();
                     Log.infof("[%s] token refresh of connection %s (%s) refused: %s", correlationId, connection.id(),
                             connection.userId(), failure.getMessage());
-                    return connection.send(messages.error(request.id(), "UNAUTHENTICATED",
+                    return connection.send(messages.error(request.id(), new ApiException(ErrorCode.UNAUTHENTICATED,
                             "the token is not valid, or not the connection's user's; the socket keeps its current "
-                                    + "token and closes when that expires", correlationId));
+                                    + "token and closes when that expires"), correlationId));
                 });
     }
 
@@ -152,60 +171,96 @@ public class SignalingSocket {
         if (connection == null) {
             return Uni.createFrom().voidItem();
         }
-        return calls.connectionClosed(connection.userId(), connection.id())
-                .onFailure().invoke(e -> Log.errorf(e, "ending the calls of closed connection %s failed", socket.id()))
+        // Not the end of its calls: they wait for the session to be resumed (docs/protocol.md, "Sessions and resume").
+        return sessions.socketClosed(connection.userId(), connection.sessionId(), connection.id())
+                .onFailure().invoke(e -> Log.errorf(e, "detaching the session of closed connection %s failed", socket.id()))
                 .onFailure().recoverWithNull();
     }
 
     private Uni<Void> handle(SignalingConnection connection, String text) {
-        if (text.length() > MAX_MESSAGE_BYTES || text.getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
-            return connection.send(messages.error(null, "MESSAGE_TOO_LARGE",
-                    "messages are limited to " + MAX_MESSAGE_BYTES + " bytes", UUID.randomUUID().toString()));
-        }
-        JsonNode envelope;
+        Envelope request;
         try {
-            envelope = json.readTree(text);
-        } catch (Exception e) {
-            return connection.send(messages.error(null, "BAD_MESSAGE", "not a JSON object", UUID.randomUUID().toString()));
+            request = Envelope.read(text, json);
+        } catch (ProtocolException refused) {
+            return connection.send(error(refused.requestId(), "a message", connection, refused));
         }
-        String id = envelope != null && envelope.path("id").isTextual() ? envelope.get("id").asText() : null;
-        if (envelope == null || !envelope.isObject() || !envelope.path("type").isTextual()
-                || !envelope.path("payload").isObject()) {
-            return connection.send(messages.error(id, "BAD_MESSAGE",
-                    "a message is {\"id\", \"type\", \"payload\": {...}}", UUID.randomUUID().toString()));
+        String id = request.id();
+        Requester who = new Requester(connection.userId(), connection.name(), connection.avatar(), connection.session(),
+                connection.id());
+        if (SignalingRequests.Type.RESUME.wire().equals(request.type())) {
+            return Uni.createFrom().deferred(() -> resume(connection, who, id, SignalingRequests.Resume.read(request.payload())))
+                    .onFailure().recoverWithUni(failure -> connection.send(error(id, request.type(), connection, failure)));
         }
-        String type = envelope.get("type").asText();
-        JsonNode payload = envelope.get("payload");
-        Requester who = new Requester(connection.userId(), connection.name(), connection.avatar(), connection.id());
-        return Uni.createFrom().deferred(() -> dispatch(type, payload, who))
+        return Uni.createFrom().deferred(() -> dispatch(request.type(), request.payload(), who))
                 .chain(outcome -> connection.send(messages.ack(id, outcome.reply())).invoke(outcome.afterReply()))
-                .onFailure().recoverWithUni(failure -> connection.send(error(id, type, connection, failure)));
+                .onFailure().recoverWithUni(failure -> connection.send(error(id, request.type(), connection, failure)));
+    }
+
+    /**
+     * Takes the earlier session, then acks with its calls and replays what the client missed; events for the socket
+     * that arrive meanwhile wait until the replay was sent.
+     */
+    private Uni<Void> resume(SignalingConnection connection, Requester who, String id, SignalingRequests.Resume request) {
+        return sessions.resume(who, request).chain(resumed -> {
+            connection.hold();
+            connections.hold(connection, resumed.session());
+            delivery.sessionTaken(connection.userId(), resumed.session().id(), connection.id());
+            return connection.send(messages.ack(id, Map.of("sessionId", resumed.session().id().toString(),
+                            "calls", resumed.calls())))
+                    .chain(() -> sessions.missed(connection.userId(), resumed))
+                    .chain(missed -> {
+                        Uni<Void> sent = Uni.createFrom().voidItem();
+                        for (String message : missed) {
+                            sent = sent.chain(() -> connection.send(message));
+                        }
+                        return sent;
+                    })
+                    .eventually(connection::release)
+                    .invoke(() -> sessions.announce(resumed));
+        });
     }
 
     /** What to send back, and what to do once it was sent. */
     private record Reply(Object reply, Runnable afterReply) {
     }
 
-    private Uni<Reply> dispatch(String type, JsonNode payload, Requester who) {
-        return switch (type) {
-            case "call" -> calls.call(who, Requests.text(payload, "calleeId"), Requests.bool(payload, "audio", true),
-                    Requests.bool(payload, "video", true), Requests.optionalText(payload, "provider", "webrtc"))
-                    .map(SignalingSocket::callReply);
-            case "answer" -> calls.answer(who, Requests.text(payload, "callId")).map(SignalingSocket::callReply);
-            case "decline" -> calls.decline(who, Requests.text(payload, "callId")).map(SignalingSocket::callReply);
-            case "cancel" -> calls.cancel(who, Requests.text(payload, "callId")).map(SignalingSocket::callReply);
-            case "hangup" -> calls.hangup(who, Requests.text(payload, "callId")).map(SignalingSocket::callReply);
-            case "sdp" -> calls.sdp(who, Requests.text(payload, "callId"), Requests.sdpType(payload),
-                    Requests.text(payload, "sdp")).map(SignalingSocket::callIdReply);
-            case "ice" -> calls.ice(who, Requests.text(payload, "callId"), Requests.text(payload, "candidate"),
-                    Requests.optionalText(payload, "sdpMid", null), Requests.optionalInt(payload, "sdpMLineIndex"))
-                    .map(SignalingSocket::callIdReply);
-            case "end_of_candidates" -> calls.endOfCandidates(who, Requests.text(payload, "callId"))
-                    .map(SignalingSocket::callIdReply);
-            case "list_calls" -> calls.openCalls(who.userId()).map(list -> new Reply(Map.of("calls", list), () -> {
+    private Uni<Reply> dispatch(String type, Payload payload, Requester who) {
+        SignalingRequests.Type known = SignalingRequests.Type.of(type).orElseThrow(() -> new ApiException(
+                ErrorCode.UNKNOWN_TYPE, "unknown message type '" + type + "'"));
+        return switch (known) {
+            case CALL -> {
+                SignalingRequests.Call call = SignalingRequests.Call.read(payload);
+                yield calls.call(who, call.calleeId(), call.audio(), call.video(), call.provider())
+                        .map(SignalingSocket::callReply);
+            }
+            case ANSWER -> calls.answer(who, CallId.read(payload).callId()).map(SignalingSocket::callReply);
+            case DECLINE -> calls.decline(who, CallId.read(payload).callId()).map(SignalingSocket::callReply);
+            case CANCEL -> calls.cancel(who, CallId.read(payload).callId()).map(SignalingSocket::callReply);
+            case HANGUP -> calls.hangup(who, CallId.read(payload).callId()).map(SignalingSocket::callReply);
+            case SDP -> {
+                SignalingRequests.Sdp sdp = SignalingRequests.Sdp.read(payload);
+                yield calls.sdp(who, sdp.callId(), sdp.sdpType(), sdp.sdp()).map(after -> callIdReply(sdp.callId(), after));
+            }
+            case ICE -> {
+                SignalingRequests.Ice ice = SignalingRequests.Ice.read(payload);
+                yield calls.ice(who, ice.callId(), ice.candidate(), ice.sdpMid(), ice.sdpMLineIndex())
+                        .map(after -> callIdReply(ice.callId(), after));
+            }
+            case END_OF_CANDIDATES -> {
+                String callId = CallId.read(payload).callId();
+                yield calls.endOfCandidates(who, callId).map(after -> callIdReply(callId, after));
+            }
+            case MEDIA -> {
+                SignalingRequests.Media media = SignalingRequests.Media.read(payload);
+                yield calls.media(who, media.callId(), media.state()).map(outcome -> new Reply(Map.of("callId",
+                        outcome.call().callId(), "state", outcome.call().state()), outcome.afterReply()));
+            }
+            // Handled before dispatch (its replay follows the reply); reaching here is a bug.
+            case RESUME -> throw new IllegalStateException("resume reached dispatch");
+            case LIST_CALLS -> calls.openCalls(who.userId()).map(list -> new Reply(Map.of("calls", list), () -> {
             }));
-            default -> Uni.createFrom().failure(new ApiException(400, "UNKNOWN_TYPE",
-                    "unknown message type '" + type + "'"));
+            // Handled before dispatch (it must run in the socket's own callback); reaching here is a bug.
+            case REFRESH_TOKEN -> throw new IllegalStateException("refresh_token reached dispatch");
         };
     }
 
@@ -213,18 +268,18 @@ public class SignalingSocket {
         return new Reply(Map.of("callId", outcome.call().callId(), "state", outcome.call().state()), outcome.afterReply());
     }
 
-    private static Reply callIdReply(Outcome outcome) {
-        return new Reply(Map.of("callId", outcome.call().callId()), outcome.afterReply());
+    private static Reply callIdReply(String callId, Runnable afterReply) {
+        return new Reply(Map.of("callId", callId), afterReply);
     }
 
     private String error(String id, String type, SignalingConnection connection, Throwable failure) {
-        String correlationId = UUID.randomUUID().toString();
+        String correlationId = EnvelopeWriter.correlationId();
         if (failure instanceof ApiException refused) {
             Log.debugf("[%s] %s from %s refused: %s %s", correlationId, type, connection.userId(), refused.code(),
                     refused.getMessage());
-            return messages.error(id, refused.code(), refused.getMessage(), correlationId);
+            return messages.error(id, refused, correlationId);
         }
         Log.errorf(failure, "[%s] %s from %s failed", correlationId, type, connection.userId());
-        return messages.error(id, "INTERNAL", "internal error; quote correlation id " + correlationId, correlationId);
+        return messages.internalError(id, correlationId);
     }
 }
