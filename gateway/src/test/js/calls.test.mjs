@@ -385,3 +385,124 @@ test('a peer connection that fails before it ever connected reports failed; the 
   assert.deepEqual(call.error, error);
   assert.deepEqual(ended[0][1].error, error, 'the disconnect carries the reason');
 });
+
+// ---- call control: hold and resume, DTMF, device switch (docs/protocol.md "Hold and resume", "DTMF")
+
+test('hold renegotiates to inactive when the server says holding by this user, and resolves on held', async () => {
+  const { call, pc } = await established();
+  const seen = record(parley, 'holding', 'held', 'resuming', 'resumed');
+  const holding = call.doHoldResume();
+  await settle();
+  signaling.ack(signaling.requests('hold')[0], { callId: 'c1', state: 'ESTABLISHED' });
+  assert.deepEqual(signaling.requests('hold')[0].payload, { callId: 'c1' });
+  signaling.event('holding', { callId: 'c1', seq: 5, by: 'alice-id' });
+  await settle();
+  assert.deepEqual(pc.getTransceivers().map(t => t.direction), ['inactive', 'inactive'], 'media really stops');
+  const offer = signaling.requests('sdp').at(-1).payload;
+  assert.equal(offer.sdpType, 'offer');
+  signaling.event('sdp', { callId: 'c1', seq: 6, sdpType: 'answer', sdp: 'answer-inactive' });
+  signaling.event('held', { callId: 'c1', seq: 7, by: 'alice-id' });
+  assert.equal(await holding, call);
+  assert.equal(call.state, 'HELD');
+  assert.equal(call.heldByMe, true);
+  assert.equal(parley.getConnectedCall(), null, 'a held call is not the connected one');
+
+  const resuming = parley.doHoldResume();
+  await settle();
+  signaling.ack(signaling.requests('unhold')[0], { callId: 'c1', state: 'HELD' });
+  signaling.event('resuming', { callId: 'c1', seq: 8, by: 'alice-id' });
+  await settle();
+  assert.deepEqual(pc.getTransceivers().map(t => t.direction), ['sendrecv', 'sendrecv']);
+  signaling.event('resumed', { callId: 'c1', seq: 9, by: 'alice-id' });
+  await resuming;
+  assert.equal(call.state, 'ESTABLISHED');
+  assert.equal(parley.getConnectedCall(), call);
+  assert.deepEqual(seen.map(([type]) => type), ['holding', 'held', 'resuming', 'resumed']);
+});
+
+test('held by the other party: no renegotiation here, the call shows who holds it', async () => {
+  const { call, pc } = await established();
+  const offers = signaling.requests('sdp').length;
+  signaling.event('holding', { callId: 'c1', seq: 5, by: 'bob-id' });
+  signaling.event('sdp', { callId: 'c1', seq: 6, sdpType: 'offer', sdp: 'offer-inactive' });
+  signaling.event('held', { callId: 'c1', seq: 7, by: 'bob-id' });
+  await settle();
+  assert.equal(signaling.requests('sdp').length, offers + 1, 'only the answer to their offer');
+  assert.equal(signaling.requests('sdp').at(-1).payload.sdpType, 'answer');
+  assert.deepEqual(pc.getTransceivers().map(t => t.direction), ['sendrecv', 'sendrecv']);
+  assert.equal(call.state, 'HELD');
+  assert.equal(call.heldBy, 'bob-id');
+  assert.equal(call.heldByMe, false);
+});
+
+test('a hold refused or not confirmed rejects with a CallError and leaves the call as it was', async () => {
+  const { call, pc } = await established();
+  const refused = call.hold();
+  await settle();
+  signaling.fail(signaling.requests('hold')[0], 'INVALID_STATE', 'a resume of this call is in progress', 'corr-9');
+  const error = await refused.catch(e => e);
+  assert.equal(error.name, 'CallError');
+  assert.equal(error.type, 'INVALID_STATE');
+  assert.equal(error.correlationId, 'corr-9');
+  assert.equal(error.errorLayer, 'call_control');
+  assert.equal(call.holdPending, null);
+
+  const timedOut = call.hold();
+  await settle();
+  signaling.ack(signaling.requests('hold')[1], { callId: 'c1', state: 'ESTABLISHED' });
+  signaling.event('holding', { callId: 'c1', seq: 5, by: 'alice-id' });
+  await settle();
+  const seen = record(call, 'hold_error');
+  signaling.event('hold_error', { callId: 'c1', seq: 6, by: 'alice-id', errorType: 'TIMEOUT', message: 'the other party did not confirm the hold within 10 s; the call is as it was' });
+  const timeout = await timedOut.catch(e => e);
+  assert.equal(timeout.type, 'TIMEOUT');
+  assert.match(timeout.message, /10 s/);
+  assert.equal(pc.rolledBack, 1, 'the unanswered offer is rolled back');
+  assert.deepEqual(pc.getTransceivers().map(t => t.direction), ['sendrecv', 'sendrecv']);
+  assert.equal(call.state, 'ESTABLISHED');
+  assert.equal(seen[0][1].error.type, 'TIMEOUT');
+});
+
+test('sendDigit signals the digits and plays them as telephone-events; bad digits never leave the client', async () => {
+  const { call, pc } = await established();
+  const sending = parley.sendDigit('12#a', { durationMs: 120, gapMs: 60 });
+  await settle();
+  const request = signaling.requests('dtmf')[0];
+  assert.deepEqual(request.payload, { callId: 'c1', digits: '12#A', durationMs: 120, gapMs: 60 });
+  signaling.ack(request, { callId: 'c1', state: 'ESTABLISHED' });
+  assert.deepEqual(await sending, { inMedia: true });
+  const audio = pc.getSenders().find(s => s.track.kind === 'audio');
+  assert.deepEqual(audio.dtmf.inserted, [['12#A', 120, 60]]);
+  for (const [digits, options] of [['12x', {}], ['', {}], ['1', { durationMs: 30 }], ['1', { gapMs: 7000 }]]) {
+    const e = await call.sendDigit(digits, options).catch(err => err);
+    assert.equal(e.code, 'INVALID_PAYLOAD', `${digits} ${JSON.stringify(options)}`);
+  }
+  assert.equal(signaling.requests('dtmf').length, 1);
+  const got = record(parley, 'dtmf');
+  signaling.event('dtmf', { callId: 'c1', seq: 5, by: 'bob-id', digits: '5', durationMs: 100, gapMs: 70 });
+  await settle();
+  assert.equal(got[0][1].digits, '5');
+});
+
+test('updateMedia replaces the track without renegotiation and an unplugged device falls back to another', async () => {
+  const { call, pc } = await established();
+  const offers = pc.offers.length;
+  const changes = record(parley, 'device_changed', 'device_lost');
+  const oldAudio = call.localStream.getAudioTracks()[0];
+  call.setAudioMuted(true);
+  await parley.updateMedia({ audioDeviceId: 'headset' });
+  const audio = pc.getSenders().find(s => s.track.kind === 'audio');
+  assert.equal(audio.track.label, 'device headset');
+  assert.equal(audio.track.enabled, false, 'still muted');
+  assert.equal(oldAudio.readyState, 'ended', 'the old microphone is released');
+  assert.deepEqual(call.localStream.getAudioTracks(), [audio.track]);
+  assert.equal(pc.offers.length, offers, 'no renegotiation');
+  assert.equal(changes[0][1].deviceId, 'device headset-id');
+
+  audio.track.unplug();
+  await settle();
+  const fallback = pc.getSenders().find(s => s.track.kind === 'audio').track;
+  assert.equal(fallback.label, 'fake audio');
+  const lost = changes.find(([type]) => type === 'device_lost')[1];
+  assert.deepEqual([lost.kind, lost.label, lost.fallback], ['audio', 'device headset', 'fake audio']);
+});

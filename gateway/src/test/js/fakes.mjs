@@ -68,14 +68,30 @@ export class FakeWebSocket {
 }
 
 export class FakeTrack {
-  constructor(kind) {
+  constructor(kind, label = `fake ${kind}`) {
     this.kind = kind;
+    this.label = label;
     this.enabled = true;
     this.readyState = 'live';
+    this.listeners = {};
   }
 
   stop() {
     this.readyState = 'ended';
+  }
+
+  addEventListener(type, listener) {
+    (this.listeners[type] ||= []).push(listener);
+  }
+
+  getSettings() {
+    return { deviceId: `${this.label}-id` };
+  }
+
+  /** The device went away (unplugged): the browser ends the track. */
+  unplug() {
+    this.readyState = 'ended';
+    for (const listener of this.listeners.ended || []) listener();
   }
 }
 
@@ -88,10 +104,16 @@ export class FakeMediaStream {
   getAudioTracks() { return this.tracks.filter(t => t.kind === 'audio'); }
   getVideoTracks() { return this.tracks.filter(t => t.kind === 'video'); }
   addTrack(track) { this.tracks.push(track); }
+  removeTrack(track) { this.tracks = this.tracks.filter(t => t !== track); }
 }
 
-export function cameraAndMicrophone() {
-  return new FakeMediaStream([new FakeTrack('audio'), new FakeTrack('video')]);
+/** What getUserMedia opens: the tracks the constraints ask for (both without constraints), named after the device. */
+export function cameraAndMicrophone(constraints = { audio: true, video: true }) {
+  const label = (kind, c) => c?.deviceId?.exact ? `device ${c.deviceId.exact}` : `fake ${kind}`;
+  return new FakeMediaStream([
+    ...(constraints.audio ? [new FakeTrack('audio', label('audio', constraints.audio))] : []),
+    ...(constraints.video ? [new FakeTrack('video', label('video', constraints.video))] : []),
+  ]);
 }
 
 class FakeDataChannel {
@@ -125,6 +147,7 @@ export class FakeRTCPeerConnection {
   constructor(configuration) {
     this.configuration = configuration;
     this.tracks = [];
+    this.transceivers = [];
     this.channels = [];
     this.localDescription = null;
     this.remoteDescription = null;
@@ -147,7 +170,17 @@ export class FakeRTCPeerConnection {
     return FakeRTCPeerConnection.instances[FakeRTCPeerConnection.instances.length - 1];
   }
 
-  addTrack(track, stream) { this.tracks.push({ track, stream }); }
+  addTrack(track, stream) {
+    this.tracks.push({ track, stream });
+    const sender = {
+      track,
+      dtmf: track.kind === 'audio' ? { canInsertDTMF: true, inserted: [], insertDTMF(tones, duration, gap) { this.inserted.push([tones, duration, gap]); } } : null,
+      async replaceTrack(next) { this.track = next; },
+    };
+    this.transceivers.push({ direction: 'sendrecv', stopped: false, sender, receiver: { track: new FakeTrack(track.kind) } });
+  }
+  getTransceivers() { return [...this.transceivers]; }
+  getSenders() { return this.transceivers.map(t => t.sender); }
 
   createDataChannel(label, options) {
     const channel = new FakeDataChannel(label, options);
@@ -161,6 +194,11 @@ export class FakeRTCPeerConnection {
   }
   async createAnswer() { return { type: 'answer', sdp: 'answer-sdp' }; }
   async setLocalDescription(description) {
+    if (description.type === 'rollback') {
+      this.signalingState = 'stable';
+      this.rolledBack = (this.rolledBack || 0) + 1;
+      return;
+    }
     for (const candidate of FakeRTCPeerConnection.candidatesOnLocalDescription) this.gather(candidate);
     this.localDescription = description;
     this.signalingState = description.type === 'offer' ? 'have-local-offer' : 'stable';
@@ -237,7 +275,7 @@ export function installBrowser({ routes = {}, media = cameraAndMicrophone } = {}
   globalThis.removeEventListener = (type, handler) => network.window.removeEventListener(type, handler);
   Object.defineProperty(globalThis, 'navigator', {
     configurable: true, writable: true,
-    value: { mediaDevices: { getUserMedia: async () => media() }, sendBeacon: () => true, connection: network.connection },
+    value: { mediaDevices: { getUserMedia: async constraints => media(constraints) }, sendBeacon: () => true, connection: network.connection },
   });
   return globalThis.fetch;
 }

@@ -7,7 +7,7 @@
  * signaling.
  */
 import { Emitter } from './emitter.js';
-import { ParleyError } from './errors.js';
+import { CallError, ParleyError } from './errors.js';
 import { getLocalMedia, PeerSession, stopTracks, watchNetwork } from './media.js';
 import { MediaRecovery } from './recovery.js';
 import { SignalingSession } from './sessions.js';
@@ -16,15 +16,19 @@ import { SignalingSession } from './sessions.js';
 const NOT_FROM_SIGNALING = new Set(['incoming_call', 'answered_elsewhere']);
 /** The call events a Call makes itself (not the server), which the client passes on to its listeners. */
 const SDK_CALL_EVENTS = ['remote_media', 'media_state', 'media_connection', 'media_reconnecting', 'media_reconnected',
-  'reconnecting', 'reconnected'];
+  'reconnecting', 'reconnected', 'device_changed', 'device_lost'];
 const LOCAL_END_AFTER_MS = 3000;
+/** The DTMF digits and bounds of docs/protocol.md ("DTMF"): RFC 4733's, as RTCDTMFSender takes them. */
+export const DTMF = Object.freeze({ digits: /^[0-9*#A-D]{1,64}$/, durationMs: [40, 6000], gapMs: [30, 6000] });
 
 /**
  * A one-to-one call from this client: its protocol state (RINGING, ANSWERED, ESTABLISHED, ENDED), the
  * WebRTC peer connection negotiated over the signaling socket, and local and remote media.
  * Events (each payload has `callId`): progress, connect, established, remote_media, media_state,
  * media_connection, media_reconnecting, media_reconnected, reconnecting, reconnected, party_reconnecting,
- * party_reconnected, call_error, disconnect (with `error`: the call_error, or the SDK's own, or null).
+ * party_reconnected, holding, held, resuming, resumed, hold_error, resume_error (with `error`: a
+ * CallError), dtmf (digits the other party sent), device_changed, device_lost, call_error, disconnect
+ * (with `error`: the call_error, or the SDK's own, or null).
  */
 export class Call extends Emitter {
   #channel;
@@ -34,6 +38,8 @@ export class Call extends Emitter {
   #unwatchNetwork = null;
   #queue = Promise.resolve();
   #endTimer = null;
+  /** Tracks this call opened for a device switch (stopped when replaced or when the call ends). */
+  #ownedTracks = new Set();
 
   /**
    * @param {object} options the call as the server acknowledged it, its media, and `channel`: how the call
@@ -73,8 +79,13 @@ export class Call extends Emitter {
     this.reconnecting = false;
     /** Whether the other party's connection dropped (party_reconnecting) and it has not come back yet. */
     this.partyReconnecting = false;
+    /** Who holds the call while it is HELD (a user id), else null. */
+    this.heldBy = null;
+    /** A hold or resume asked for and not confirmed yet: {change: 'HOLD'|'RESUME', by, resolve, reject}. */
+    this.holdPending = null;
     // The callee's side is ready before the caller's offer arrives.
     if (direction === 'incoming' && state !== 'ENDED') this.#preparePeer();
+    for (const track of localStream?.getTracks() || []) this.#watchDevice(track);
   }
 
   get isEnded() {
@@ -115,6 +126,118 @@ export class Call extends Emitter {
     this.videoEnabled = !!enabled && (this.localStream?.getVideoTracks().length || 0) > 0;
     for (const track of this.localStream?.getVideoTracks() || []) track.enabled = !!enabled;
     this.#session?.sendMediaState(this.#localMedia());
+  }
+
+  get isHeld() {
+    return this.state === 'HELD';
+  }
+
+  /** Whether this user holds the call (false when the other party does, or nobody). */
+  get heldByMe() {
+    return this.isHeld && this.heldBy === this.#channel.userId();
+  }
+
+  /**
+   * Holds the call: media stops both ways (a renegotiation to `inactive`). Resolves when the other party's
+   * client confirmed it (`held`); rejects with a CallError: the server's refusal (INVALID_STATE: held
+   * already, not established, a change in progress) or TIMEOUT when no confirmation came within 10 s (the
+   * call is then as it was).
+   */
+  hold() {
+    return this.#changeHold('hold', 'HOLD');
+  }
+
+  /** Takes a call that this user held off hold; resolves on `resumed`, rejects like {@link hold}. */
+  resume() {
+    return this.#changeHold('unhold', 'RESUME');
+  }
+
+  /** Holds an established call, or resumes one this user held (the Webex Calling SDK's name). */
+  doHoldResume() {
+    return this.isHeld ? this.resume() : this.hold();
+  }
+
+  /**
+   * Sends DTMF digits (`0-9 * # A-D`): as RFC 4733 telephone-events in the media and as a signaled `dtmf`
+   * event to the other party. Rejects with INVALID_PAYLOAD for other digits or out-of-bounds timing.
+   * Resolves with {inMedia}: whether the browser played them into the audio too.
+   */
+  async sendDigit(digits, { durationMs = 100, gapMs = 70 } = {}) {
+    const value = String(digits ?? '').toUpperCase();
+    if (!DTMF.digits.test(value)) throw new CallError({ type: 'INVALID_PAYLOAD', code: 'INVALID_PAYLOAD', callId: this.id, message: 'digits must be 1 to 64 of 0-9 * # A B C D' });
+    for (const [name, v] of [['durationMs', durationMs], ['gapMs', gapMs]]) {
+      const [min, max] = DTMF[name];
+      if (!Number.isInteger(v) || v < min || v > max) throw new CallError({ type: 'INVALID_PAYLOAD', code: 'INVALID_PAYLOAD', callId: this.id, message: `${name} must be between ${min} and ${max}` });
+    }
+    try {
+      await this.#channel.request('dtmf', { callId: this.id, digits: value, durationMs, gapMs });
+    } catch (e) {
+      throw CallError.of(e, this.id);
+    }
+    return { inMedia: this.#session?.insertDtmf(value, durationMs, gapMs) ?? false };
+  }
+
+  /**
+   * Switches a device mid-call without a new call: `audioDeviceId`/`videoDeviceId` open that microphone or
+   * camera, or `stream` gives the tracks to send (e.g. a canvas or screen capture). The new track replaces
+   * the old one in the peer connection (no renegotiation), keeps mute and camera-off, and the old track is
+   * stopped when this call opened it. Emits `device_changed` {kind, deviceId, label}.
+   */
+  async updateMedia({ audioDeviceId = null, videoDeviceId = null, stream = null } = {}) {
+    if (this.isEnded) throw new CallError({ type: 'INVALID_STATE', callId: this.id, message: 'the call has ended', errorLayer: 'media' });
+    const fresh = stream || await getLocalMedia({ audio: !!audioDeviceId, video: !!videoDeviceId, audioDeviceId, videoDeviceId });
+    const tracks = fresh.getTracks();
+    try {
+      for (const track of tracks) await this.#useTrack(track, !stream);
+    } catch (e) {
+      if (!stream) stopTracks(fresh);
+      throw new CallError({ type: 'MEDIA_FAILED', callId: this.id, message: String(e?.message || e), errorLayer: 'media' });
+    }
+    return this.localStream;
+  }
+
+  async #useTrack(track, owned) {
+    track.enabled = track.kind === 'audio' ? !this.audioMuted : this.videoEnabled;
+    const old = await this.#preparePeer().replaceTrack(track);
+    if (this.localStream) {
+      for (const t of this.localStream.getTracks().filter(t => t.kind === track.kind)) this.localStream.removeTrack(t);
+      this.localStream.addTrack(track);
+    }
+    if (old && old !== track && (this.#ownsStream || this.#ownedTracks.has(old))) old.stop();
+    if (owned) this.#ownedTracks.add(track);
+    this.#watchDevice(track);
+    const settings = track.getSettings?.() || {};
+    this.emit('device_changed', { callId: this.id, kind: track.kind, deviceId: settings.deviceId ?? null, label: track.label });
+  }
+
+  /** A device unplugged during the call: falls back to another one of the kind and says so (device_lost). */
+  #watchDevice(track) {
+    track.addEventListener?.('ended', async () => {
+      if (this.isEnded || !this.localStream?.getTracks().includes(track)) return;
+      let fallback = null;
+      try {
+        const media = await getLocalMedia({ audio: track.kind === 'audio', video: track.kind === 'video' });
+        fallback = media.getTracks()[0];
+        await this.#useTrack(fallback, true);
+      } catch (e) {
+        fallback = null;
+      }
+      this.emit('device_lost', { callId: this.id, kind: track.kind, label: track.label, fallback: fallback?.label ?? null });
+    });
+  }
+
+  #changeHold(request, change) {
+    if (this.holdPending) {
+      return Promise.reject(new CallError({ type: 'INVALID_STATE', code: 'INVALID_STATE', callId: this.id, message: `a ${this.holdPending.change === 'HOLD' ? 'hold' : 'resume'} of this call is in progress` }));
+    }
+    return new Promise((resolve, reject) => {
+      const pending = { change, by: this.#channel.userId(), resolve, reject };
+      this.holdPending = pending;
+      this.#channel.request(request, { callId: this.id }).catch(e => {
+        if (this.holdPending === pending) this.holdPending = null;
+        reject(CallError.of(e, this.id));
+      });
+    });
   }
 
   /** Ends the call: cancel (caller, before an answer), decline (callee, before answering) or hang up. */
@@ -244,9 +367,43 @@ export class Call extends Emitter {
         this.partyReconnecting = false;
         this.emit(type, payload);
         break;
+      case 'holding':
+      case 'resuming':
+        this.emit(type, payload);
+        // The holding party renegotiates (also when it asked over REST, or on another page of its own).
+        if (payload.by === this.#channel.userId()) await this.#preparePeer().setHeld(type === 'holding');
+        break;
+      case 'held':
+        this.state = 'HELD';
+        this.heldBy = payload.by;
+        this.#settleHold('HOLD', null);
+        this.emit('held', payload);
+        break;
+      case 'resumed':
+        this.state = 'ESTABLISHED';
+        this.heldBy = null;
+        this.#settleHold('RESUME', null);
+        this.emit('resumed', payload);
+        break;
+      case 'hold_error':
+      case 'resume_error': {
+        const error = new CallError({ type: payload.errorType, callId: this.id, message: payload.message });
+        if (payload.by === this.#channel.userId()) await this.#preparePeer().revertHold(type === 'resume_error');
+        this.#settleHold(type === 'hold_error' ? 'HOLD' : 'RESUME', error);
+        this.emit(type, { ...payload, error });
+        break;
+      }
       default:
         this.emit(type, payload);
     }
+  }
+
+  #settleHold(change, error) {
+    const pending = this.holdPending;
+    if (!pending || pending.change !== change) return;
+    this.holdPending = null;
+    if (error) pending.reject(error);
+    else pending.resolve(this);
   }
 
   #localMedia() {
@@ -300,7 +457,12 @@ export class Call extends Emitter {
     this.endStatus = payload.status ?? null;
     this.endedBy = payload.endedBy ?? null;
     this.reconnecting = false;
+    if (this.holdPending) {
+      this.holdPending.reject(new CallError({ type: 'INVALID_STATE', code: 'INVALID_STATE', callId: this.id, message: 'the call ended' }));
+      this.holdPending = null;
+    }
     if (this.#ownsStream) stopTracks(this.localStream);
+    for (const track of this.#ownedTracks) track.stop();
     this.#unwatchNetwork?.();
     this.#session?.close();
     this.emit('disconnect', { ...payload, callId: this.id, reason: this.endReason, error: this.error });
@@ -358,6 +520,11 @@ export class Calls extends Emitter {
   get current() {
     const calls = this.list;
     return calls.length ? calls[calls.length - 1] : null;
+  }
+
+  /** The call of this client that is connected (answered or established, not held), or null. */
+  get connected() {
+    return this.list.find(call => call.state === 'ANSWERED' || call.state === 'ESTABLISHED') ?? null;
   }
 
   get(callId) {

@@ -12,17 +12,17 @@ import { ParleyError } from './errors.js';
 export const MEDIA_CHANNEL = Object.freeze({ label: 'parley', id: 0 });
 
 /**
- * Opens the camera and/or microphone. Rejects with a ParleyError: MEDIA_BLOCKED (permission refused),
+ * Opens the camera and/or microphone (these devices, when `audioDeviceId`/`videoDeviceId` are given). Rejects with a ParleyError: MEDIA_BLOCKED (permission refused),
  * MEDIA_NOT_FOUND (no such device), MEDIA_BUSY (device in use elsewhere) or MEDIA_UNSUPPORTED.
  */
-export async function getLocalMedia({ audio = true, video = true } = {}) {
+export async function getLocalMedia({ audio = true, video = true, audioDeviceId = null, videoDeviceId = null } = {}) {
   if (!globalThis.navigator?.mediaDevices?.getUserMedia) {
     throw new ParleyError('MEDIA_UNSUPPORTED', 'This browser cannot use a camera or microphone here (it needs HTTPS or localhost).');
   }
   try {
     return await navigator.mediaDevices.getUserMedia({
-      audio: !!audio,
-      video: video ? { width: { ideal: 1280 }, height: { ideal: 720 } } : false,
+      audio: audio ? (audioDeviceId ? { deviceId: { exact: audioDeviceId } } : true) : false,
+      video: video ? { width: { ideal: 1280 }, height: { ideal: 720 }, ...(videoDeviceId ? { deviceId: { exact: videoDeviceId } } : {}) } : false,
     });
   } catch (e) {
     if (e.name === 'NotAllowedError' || e.name === 'SecurityError') {
@@ -148,6 +148,55 @@ export class PeerSession extends Emitter {
     if (!force && state && state !== 'stable') return false;
     await this.sendOffer({ iceRestart: true });
     return true;
+  }
+
+  /**
+   * Holds (`inactive`) or resumes (`sendrecv`) the media: every transceiver's direction changes and a new
+   * offer is signalled (docs/protocol.md, "Hold and resume"); the other side's answer completes it.
+   */
+  async setHeld(held) {
+    for (const transceiver of this.peerConnection.getTransceivers()) {
+      if (!transceiver.stopped) transceiver.direction = held ? 'inactive' : 'sendrecv';
+    }
+    await this.sendOffer();
+  }
+
+  /**
+   * Undoes a hold or resume whose answer never came: the offer is rolled back and the directions are
+   * what they were (`held`: whether the call was held before it).
+   */
+  async revertHold(held) {
+    const pc = this.peerConnection;
+    if (pc.signalingState === 'have-local-offer') {
+      try { await pc.setLocalDescription({ type: 'rollback' }); } catch (e) { /* nothing to roll back */ }
+    }
+    for (const transceiver of pc.getTransceivers()) {
+      if (!transceiver.stopped) transceiver.direction = held ? 'inactive' : 'sendrecv';
+    }
+  }
+
+  /**
+   * Plays DTMF digits as RFC 4733 telephone-events on the audio sender; false when the call sends no
+   * audio or the browser cannot (yet) insert tones.
+   */
+  insertDtmf(digits, durationMs, gapMs) {
+    const sender = this.peerConnection.getSenders().find(s => s.track?.kind === 'audio' && s.dtmf);
+    if (!sender || sender.dtmf.canInsertDTMF === false) return false;
+    sender.dtmf.insertDTMF(digits, durationMs, gapMs);
+    return true;
+  }
+
+  /**
+   * Sends `track` instead of the current track of its kind, without renegotiation (replaceTrack);
+   * resolves with the track it replaced (or null).
+   */
+  async replaceTrack(track) {
+    const sender = this.peerConnection.getSenders().find(s => s.track?.kind === track.kind)
+      || this.peerConnection.getTransceivers().find(t => t.receiver.track?.kind === track.kind && !t.stopped)?.sender;
+    if (!sender) throw new Error(`this call negotiated no ${track.kind}`);
+    const old = sender.track;
+    await sender.replaceTrack(track);
+    return old;
   }
 
   /** Sets the other side's description; an offer is answered at once. */

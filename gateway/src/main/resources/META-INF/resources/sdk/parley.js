@@ -9,19 +9,19 @@
  *   parley.on('incoming_call', payload => ...);
  */
 import { Emitter } from './emitter.js';
-import { ParleyError } from './errors.js';
+import { CallError, ParleyError } from './errors.js';
 import { HttpClient } from './http.js';
 import { ProtocolSocket, PROTOCOL_VERSION } from './sockets.js';
 import { TokenRefresher } from './tokens.js';
 import { Presence, STATUSES } from './presence.js';
 import { Notifications, NOTIFICATION_PING_MS } from './notifications.js';
-import { Call, Calls } from './calls.js';
+import { Call, Calls, DTMF } from './calls.js';
 import { getLocalMedia, MEDIA_CHANNEL } from './media.js';
 import { EchoTest } from './echo.js';
 import { ClientConfig } from './config.js';
 import { Admin } from './admin.js';
 
-export { Emitter, ParleyError, PROTOCOL_VERSION, STATUSES, MEDIA_CHANNEL, getLocalMedia, Call, EchoTest, Admin };
+export { Emitter, ParleyError, CallError, DTMF, PROTOCOL_VERSION, STATUSES, MEDIA_CHANNEL, getLocalMedia, Call, EchoTest, Admin };
 
 /**
  * A Parley client for one user: REST calls, the three sockets, calls, the echo test and (for
@@ -30,7 +30,9 @@ export { Emitter, ParleyError, PROTOCOL_VERSION, STATUSES, MEDIA_CHANNEL, getLoc
  * Events: connection {socket, state}, welcome {socket, ...}, error {socket, code, message, ...},
  * status {userId, status}, incoming_call, incoming_call_closed, missed_call, progress, connect,
  * established, remote_media, media_state, media_connection, media_reconnecting, media_reconnected,
- * reconnecting, reconnected, party_reconnecting, party_reconnected, disconnect, call_error, auth_required.
+ * reconnecting, reconnected, party_reconnecting, party_reconnected, holding, held, resuming, resumed,
+ * hold_error, resume_error, dtmf, device_changed, device_lost, disconnect, call_error,
+ * auth_required.
  */
 export class Parley extends Emitter {
   #http;
@@ -261,6 +263,64 @@ export class Parley extends Emitter {
 
   setVideoEnabled(enabled) {
     this.currentCall?.setVideoEnabled(enabled);
+  }
+
+  /** Webex Calling names: `dial` is {@link call}, `mute` is setAudioMuted. */
+  dial(userId, options) {
+    return this.call(userId, options);
+  }
+
+  mute(muted = true) {
+    this.setAudioMuted(muted);
+  }
+
+  /** The call of this client that is connected (answered or established, not held), or null. */
+  getConnectedCall() {
+    return this.#calls.connected;
+  }
+
+  /** The calls of this client that have not ended, by id: {callId: Call} (Webex's client session to calls). */
+  getActiveCalls() {
+    return Object.fromEntries(this.#calls.list.map(call => [call.id, call]));
+  }
+
+  /** Holds the current call (or the one given); see Call#hold. */
+  hold(callId) {
+    return this.#callOrFail(callId).hold();
+  }
+
+  /** Resumes the current call (or the one given); see Call#resume. */
+  resume(callId) {
+    return this.#callOrFail(callId).resume();
+  }
+
+  /** Holds or resumes the current call (or the one given). */
+  doHoldResume(callId) {
+    return this.#callOrFail(callId).doHoldResume();
+  }
+
+  /** Sends DTMF digits in the current call (or the one given); see Call#sendDigit. */
+  sendDigit(digits, options = {}) {
+    return this.#callOrFail(options.callId).sendDigit(digits, options);
+  }
+
+  /** Switches microphone or camera in the current call (or options.callId's); see Call#updateMedia. */
+  updateMedia(options = {}) {
+    return this.#callOrFail(options.callId).updateMedia(options);
+  }
+
+  /** The microphones, cameras and speakers the browser offers: {audioinput, videoinput, audiooutput}. */
+  async devices() {
+    const all = await globalThis.navigator?.mediaDevices?.enumerateDevices?.() || [];
+    const byKind = { audioinput: [], videoinput: [], audiooutput: [] };
+    for (const d of all) byKind[d.kind]?.push({ deviceId: d.deviceId, label: d.label, kind: d.kind });
+    return byKind;
+  }
+
+  #callOrFail(callId) {
+    const call = callId ? this.#calls.get(callId) : this.currentCall;
+    if (!call) throw new CallError({ type: 'CALL_NOT_FOUND', code: 'CALL_NOT_FOUND', callId: callId ?? null, message: 'no such call on this client' });
+    return call;
   }
 
   /** The user's calls that are not ENDED (list_calls, or REST without a signaling socket). */

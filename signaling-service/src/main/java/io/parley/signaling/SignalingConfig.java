@@ -24,6 +24,10 @@ public interface SignalingConfig {
     @WithDefault("20s")
     Duration resumeGrace();
 
+    /** How long a hold or resume waits for the other party to confirm it before it fails as TIMEOUT. */
+    @WithDefault("10s")
+    Duration holdTimeout();
+
     /** How long an instance may miss its heartbeats before the others detach its sessions. */
     @WithDefault("5s")
     Duration instanceTimeout();

@@ -2,7 +2,6 @@ package io.parley.admin.error;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import io.quarkus.security.ForbiddenException;
 import jakarta.ws.rs.core.Response;
 import io.parley.common.error.ApiExceptionMappers;
 import io.parley.protocol.ErrorCode;
@@ -11,7 +10,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 /**
  * Errors the admin API's clients see as {@code {code, message, correlationId}} beyond service-common's: a body
  * whose JSON does not fit the expected types names the offending field (the admin page shows the message next
- * to it), and a signed-in user outside the administrators' group gets FORBIDDEN instead of an empty 403.
+ * to it). (FORBIDDEN for users outside the administrators' group is service-common's.)
  */
 public class AdminExceptionMappers {
 
@@ -26,11 +25,6 @@ public class AdminExceptionMappers {
         String field = path(e);
         String message = (field.isEmpty() ? "body" : field) + ": wrong type or shape";
         return ApiExceptionMappers.refusal(400, ErrorCode.INVALID_PAYLOAD, message).build();
-    }
-
-    @ServerExceptionMapper
-    public Response forbidden(ForbiddenException e) {
-        return ApiExceptionMappers.refusal(403, ErrorCode.FORBIDDEN, "administrators only").build();
     }
 
     /** The field path as the page names fields: {@code iceServers[2].urls[0]}. */

@@ -21,6 +21,8 @@ import java.time.Instant;
  * @param endReason ENDED only: why
  * @param endedBy ENDED only: user id of the party who ended it, or null when the system did (timeouts)
  * @param durationMs ENDED only: milliseconds from answer to end, 0 when never answered
+ * @param by HELD and RESUMED: user id of the party who holds; DTMF: of the party who sent the digits
+ * @param digits DTMF only: the digits sent ({@code 0-9 * # A-D})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CallEvent(
@@ -37,5 +39,15 @@ public record CallEvent(
         CallState state,
         EndReason endReason,
         String endedBy,
-        Long durationMs) {
+        Long durationMs,
+        String by,
+        String digits) {
+
+    /** An event without {@code by} and {@code digits} (every type but HELD, RESUMED and DTMF). */
+    public CallEvent(String eventId, CallEventType type, Instant occurredAt, String callId, Party caller, Party callee,
+            boolean audio, boolean video, String provider, Boolean ring, CallState state, EndReason endReason,
+            String endedBy, Long durationMs) {
+        this(eventId, type, occurredAt, callId, caller, callee, audio, video, provider, ring, state, endReason, endedBy,
+                durationMs, null, null);
+    }
 }

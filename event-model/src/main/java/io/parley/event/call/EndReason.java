@@ -20,7 +20,9 @@ public enum EndReason {
     /** Negotiation timed out or a party's connection vanished. */
     FAILED(500, false),
     /** The call was handed to someone else. */
-    TRANSFERRED(302, false);
+    TRANSFERRED(302, false),
+    /** An administrator ended the call ({@code endedBy} is the administrator's user id). */
+    TERMINATED(487, false);
 
     private final int status;
     private final boolean missedByCallee;

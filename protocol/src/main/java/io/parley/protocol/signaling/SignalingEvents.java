@@ -19,6 +19,13 @@ public final class SignalingEvents {
     public static final String PARTY_RECONNECTING = "party_reconnecting";
     public static final String PARTY_RECONNECTED = "party_reconnected";
     public static final String RECONNECT = "reconnect";
+    public static final String HOLDING = "holding";
+    public static final String HELD = "held";
+    public static final String HOLD_ERROR = "hold_error";
+    public static final String RESUMING = "resuming";
+    public static final String RESUMED = "resumed";
+    public static final String RESUME_ERROR = "resume_error";
+    public static final String DTMF = "dtmf";
 
     private SignalingEvents() {
     }
@@ -66,5 +73,20 @@ public final class SignalingEvents {
 
     /** {@code party_reconnected}: {@code userId} resumed. */
     public record PartyReconnected(String callId, long seq, String userId) {
+    }
+
+    /**
+     * {@code holding}, {@code held}, {@code resuming}, {@code resumed}: {@code by} (a user id) holds or resumes
+     * the call; in {@code holding} and {@code resuming} that party renegotiates (docs/protocol.md, "Hold and resume").
+     */
+    public record Hold(String callId, long seq, String by) {
+    }
+
+    /** {@code hold_error}, {@code resume_error}: the hold or resume by {@code by} did not happen; the call is as it was. */
+    public record HoldError(String callId, long seq, String by, String errorType, String message) {
+    }
+
+    /** {@code dtmf}: {@code by} sent these digits (also as RFC 4733 telephone-events in the media). */
+    public record Dtmf(String callId, long seq, String by, String digits, int durationMs, int gapMs) {
     }
 }

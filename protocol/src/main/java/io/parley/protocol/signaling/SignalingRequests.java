@@ -13,7 +13,7 @@ public final class SignalingRequests {
     public enum Type {
         CALL("call"), ANSWER("answer"), DECLINE("decline"), CANCEL("cancel"), HANGUP("hangup"), SDP("sdp"),
         ICE("ice"), END_OF_CANDIDATES("end_of_candidates"), MEDIA("media"), RESUME("resume"), LIST_CALLS("list_calls"),
-        REFRESH_TOKEN("refresh_token");
+        REFRESH_TOKEN("refresh_token"), HOLD("hold"), UNHOLD("unhold"), DTMF("dtmf");
 
         private final String wire;
 
@@ -107,6 +107,38 @@ public final class SignalingRequests {
 
         public static RefreshToken read(Payload payload) {
             return new RefreshToken(payload.text("accessToken"));
+        }
+    }
+
+    /**
+     * {@code dtmf}: digits for the other party (docs/protocol.md, "DTMF"). The bounds are RFC 4733's and
+     * RTCDTMFSender's: a tone of 40 to 6000 ms, a gap of at least 30 ms (at most 6000 here).
+     */
+    public record Dtmf(String callId, String digits, int durationMs, int gapMs) {
+
+        public static final String DIGITS = "0123456789*#ABCD";
+        public static final int MAX_DIGITS = 64;
+        public static final int DEFAULT_DURATION_MS = 100;
+        public static final int DEFAULT_GAP_MS = 70;
+
+        public static Dtmf read(Payload payload) {
+            String digits = payload.text("digits").toUpperCase(java.util.Locale.ROOT);
+            if (digits.length() > MAX_DIGITS || !digits.chars().allMatch(c -> DIGITS.indexOf(c) >= 0)) {
+                throw Payload.invalid("'digits' must be 1 to " + MAX_DIGITS + " of 0-9 * # A B C D");
+            }
+            return new Dtmf(payload.text("callId"), digits, bounded(payload, "durationMs", DEFAULT_DURATION_MS, 40, 6000),
+                    bounded(payload, "gapMs", DEFAULT_GAP_MS, 30, 6000));
+        }
+
+        private static int bounded(Payload payload, String field, int fallback, int min, int max) {
+            Integer value = payload.optionalInt(field);
+            if (value == null) {
+                return fallback;
+            }
+            if (value < min || value > max) {
+                throw Payload.invalid("'" + field + "' must be between " + min + " and " + max + " (ms)");
+            }
+            return value;
         }
     }
 }

@@ -33,6 +33,15 @@ public class ApiExceptionMappers {
         return refusal(status, ErrorCode.ofHttpStatus(status), e.getMessage()).build();
     }
 
+    /**
+     * A signed-in user outside the administrators' group (the only role any API checks) gets FORBIDDEN with the
+     * error envelope instead of Quarkus' empty 403.
+     */
+    @ServerExceptionMapper
+    public Response forbidden(io.quarkus.security.ForbiddenException e) {
+        return refusal(403, ErrorCode.FORBIDDEN, "administrators only").build();
+    }
+
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e) {
         if (e instanceof WebApplicationException wae) {

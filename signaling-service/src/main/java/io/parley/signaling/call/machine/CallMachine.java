@@ -3,7 +3,14 @@ package io.parley.signaling.call.machine;
 import static io.parley.protocol.signaling.SignalingEvents.CALL_ERROR;
 import static io.parley.protocol.signaling.SignalingEvents.CONNECT;
 import static io.parley.protocol.signaling.SignalingEvents.DISCONNECT;
+import static io.parley.protocol.signaling.SignalingEvents.DTMF;
 import static io.parley.protocol.signaling.SignalingEvents.ESTABLISHED;
+import static io.parley.protocol.signaling.SignalingEvents.HELD;
+import static io.parley.protocol.signaling.SignalingEvents.HOLDING;
+import static io.parley.protocol.signaling.SignalingEvents.HOLD_ERROR;
+import static io.parley.protocol.signaling.SignalingEvents.RESUMED;
+import static io.parley.protocol.signaling.SignalingEvents.RESUME_ERROR;
+import static io.parley.protocol.signaling.SignalingEvents.RESUMING;
 import static io.parley.protocol.signaling.SignalingEvents.PARTY_RECONNECTED;
 import static io.parley.protocol.signaling.SignalingEvents.PARTY_RECONNECTING;
 
@@ -43,8 +50,22 @@ public final class CallMachine {
         this.resumeGrace = resumeGrace;
     }
 
-    /** What {@code command} does to a call in {@code state}; {@code side} is who asks, or whom it concerns. */
+    /**
+     * The call's hold besides its state: a hold or resume asked for by {@code requestedBy} and not yet confirmed
+     * ({@code pending} null: none), and who holds a HELD call.
+     */
+    public record Hold(HoldChange pending, Side requestedBy, Side heldBy) {
+
+        public static final Hold NONE = new Hold(null, null, null);
+    }
+
+    /** What {@code command} does to a call in {@code state} with no hold pending. */
     public Decision decide(CallState state, Command command, Side side) {
+        return decide(state, Hold.NONE, command, side);
+    }
+
+    /** What {@code command} does to a call in {@code state}; {@code side} is who asks, or whom it concerns. */
+    public Decision decide(CallState state, Hold hold, Command command, Side side) {
         if (state == CallState.ENDED) {
             return refused(state);
         }
@@ -86,6 +107,36 @@ public final class CallMachine {
                     List.of(new Notice(Recipient.of(side.other()), PARTY_RECONNECTING)));
             case PARTY_RESUMED -> stay(OPEN, Effect.NONE,
                     List.of(new Notice(Recipient.of(side.other()), PARTY_RECONNECTED)));
+            case HOLD -> state == CallState.HELD ? new Refused("the call is held already")
+                    : state != CallState.ESTABLISHED ? new Refused("only an established call can be held; the call is "
+                            + lower(state))
+                    : hold.pending() != null ? inProgress(hold)
+                    : new Transition(Set.of(state), null, Effect.REQUEST_HOLD, null, null, null, null,
+                            List.of(new Notice(Recipient.BOTH, HOLDING)));
+            case UNHOLD -> state != CallState.HELD ? new Refused("the call is not held; it is " + lower(state))
+                    : hold.pending() != null ? inProgress(hold)
+                    : side != hold.heldBy() ? new Refused("only the party who held the call can resume it")
+                    : new Transition(Set.of(state), null, Effect.REQUEST_RESUME, null, null, null, null,
+                            List.of(new Notice(Recipient.BOTH, RESUMING)));
+            case DTMF -> state != CallState.ESTABLISHED ? new Refused("digits are sent in an established call; the call is "
+                            + lower(state))
+                    : new Transition(Set.of(state), null, Effect.NONE, null, null, CallEventType.DTMF, null,
+                            List.of(new Notice(Recipient.of(side.other()), DTMF)));
+            case HOLD_CONFIRMED -> state != CallState.ESTABLISHED || hold.pending() != HoldChange.HOLD
+                    || hold.requestedBy() != side.other() ? new Refused("no hold by the other party to confirm")
+                    : new Transition(Set.of(state), CallState.HELD, Effect.HOLD, null, null, CallEventType.HELD, null,
+                            List.of(new Notice(Recipient.BOTH, HELD)));
+            case RESUME_CONFIRMED -> state != CallState.HELD || hold.pending() != HoldChange.RESUME
+                    || hold.requestedBy() != side.other() ? new Refused("no resume by the other party to confirm")
+                    : new Transition(Set.of(state), CallState.ESTABLISHED, Effect.RESUME, null, null, CallEventType.RESUMED,
+                            null, List.of(new Notice(Recipient.BOTH, RESUMED)));
+            case HOLD_TIMEOUT -> state != CallState.ESTABLISHED || hold.pending() != HoldChange.HOLD
+                    ? new Refused("no hold pending")
+                    : stay(Set.of(state), Effect.CLEAR_HOLD_REQUEST, List.of(new Notice(Recipient.BOTH, HOLD_ERROR)));
+            case RESUME_TIMEOUT -> state != CallState.HELD || hold.pending() != HoldChange.RESUME
+                    ? new Refused("no resume pending")
+                    : stay(Set.of(state), Effect.CLEAR_HOLD_REQUEST, List.of(new Notice(Recipient.BOTH, RESUME_ERROR)));
+            case TERMINATE -> end(OPEN, EndReason.TERMINATED, null, null);
             case PARTY_VANISHED -> UNANSWERED.contains(state) && side == Side.CALLER
                     ? end(UNANSWERED, EndReason.CANCELLED, side, null)
                     : end(OPEN, EndReason.FAILED, null, new Failure("call_control", CallErrorCode.PARTY_VANISHED,
@@ -103,6 +154,11 @@ public final class CallMachine {
     /** A guarded step that keeps the state (null {@code to}). */
     private static Transition stay(Set<CallState> from, Effect effect, List<Notice> notices) {
         return new Transition(from, null, effect, null, null, null, null, notices);
+    }
+
+    private static Refused inProgress(Hold hold) {
+        return new Refused("a " + (hold.pending() == HoldChange.HOLD ? "hold" : "resume")
+                + " of this call is in progress; try again when it is confirmed or failed");
     }
 
     private static Refused mediaBeforeAnswer(CallState state) {

@@ -22,7 +22,23 @@ public enum Command {
     /** The party's detached session resumed. */
     PARTY_RESUMED(false),
     /** The party's session did not resume within the grace. */
-    PARTY_VANISHED(false);
+    PARTY_VANISHED(false),
+    /** The party puts the established call on hold (its side renegotiates; the other party's answer confirms). */
+    HOLD(true),
+    /** The party who held the call takes it off hold (renegotiating likewise). */
+    UNHOLD(true),
+    /** The party sends DTMF digits; the call stays as it is. */
+    DTMF(true),
+    /** The other party answered the holding party's renegotiation: the call is held. */
+    HOLD_CONFIRMED(false),
+    /** The other party answered the resuming party's renegotiation: the call is established again. */
+    RESUME_CONFIRMED(false),
+    /** A hold was not confirmed within the hold timeout. */
+    HOLD_TIMEOUT(false),
+    /** A resume was not confirmed within the hold timeout. */
+    RESUME_TIMEOUT(false),
+    /** An administrator ends the call, whatever its state. */
+    TERMINATE(false);
 
     private final boolean request;
 

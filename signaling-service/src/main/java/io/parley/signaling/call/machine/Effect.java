@@ -12,6 +12,16 @@ public enum Effect {
     START_MEDIA_RECOVERY,
     /** Clears the media recovery deadline. */
     CLEAR_MEDIA_RECOVERY,
+    /** Records a hold asked for by the side, with its deadline, unless a hold or resume is pending. */
+    REQUEST_HOLD,
+    /** Records a resume asked for by the side, with its deadline, unless a hold or resume is pending. */
+    REQUEST_RESUME,
+    /** The pending hold happened: the state becomes HELD, held by the party who asked. */
+    HOLD,
+    /** The pending resume happened: the state becomes ESTABLISHED. */
+    RESUME,
+    /** Forgets the pending hold or resume (it timed out). */
+    CLEAR_HOLD_REQUEST,
     /** Nothing but the notices (a party detached or resumed). */
     NONE
 }

@@ -3,6 +3,8 @@ package io.parley.signaling.call.repository;
 import io.parley.event.call.CallState;
 import io.parley.event.call.EndReason;
 import io.parley.event.call.Party;
+import io.parley.signaling.call.machine.CallMachine;
+import io.parley.signaling.call.machine.HoldChange;
 import io.parley.signaling.call.machine.Side;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -61,6 +63,18 @@ public class CallRecord extends PanacheEntityBase {
     public Instant negotiationDeadline;
     @Column(name = "media_deadline")
     public Instant mediaDeadline;
+    /** The user id of the party holding a HELD call. */
+    @Column(name = "held_by")
+    public String heldBy;
+    /** A hold or resume asked for and not yet confirmed; null when none is. */
+    @Enumerated(EnumType.STRING)
+    @Column(name = "hold_pending")
+    public HoldChange holdPending;
+    @Column(name = "hold_requested_by")
+    public String holdRequestedBy;
+    /** When the pending hold or resume fails as TIMEOUT unless the other party confirmed it. */
+    @Column(name = "hold_deadline")
+    public Instant holdDeadline;
     @Column(name = "duration_ms")
     public Long durationMs;
     /** The seq of the call's last server event (docs/protocol.md, "Sessions and resume"). */
@@ -88,6 +102,12 @@ public class CallRecord extends PanacheEntityBase {
 
     public String userOf(Side side) {
         return side == Side.CALLER ? callerId : calleeId;
+    }
+
+    /** The call's hold as the {@link CallMachine} sees it. */
+    public CallMachine.Hold hold() {
+        return new CallMachine.Hold(holdPending, holdRequestedBy == null ? null : sideOf(holdRequestedBy),
+                heldBy == null ? null : sideOf(heldBy));
     }
 
     /** The session bound to {@code side}; null while the callee has not answered. */

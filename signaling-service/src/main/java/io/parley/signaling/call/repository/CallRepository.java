@@ -2,6 +2,7 @@ package io.parley.signaling.call.repository;
 
 import io.parley.event.call.CallState;
 import io.parley.event.call.EndReason;
+import io.parley.signaling.call.machine.HoldChange;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
@@ -60,12 +61,13 @@ public class CallRepository {
         return CallRecord.count("callerId = ?1 or calleeId = ?1", userId);
     }
 
-    /** Calls whose ring, negotiation or media recovery deadline has passed, locked; others' locks are skipped. */
+    /** Calls whose ring, negotiation, media recovery or hold deadline has passed, locked; others' locks are skipped. */
     public Uni<List<CallRecord>> overdue(Instant now, int limit) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                 select c.* from calls c where (c.state = 'RINGING' and c.ring_deadline < ?1)
                 or (c.state = 'ANSWERED' and c.negotiation_deadline < ?1)
                 or (c.state in ('ESTABLISHED', 'HELD') and c.media_deadline < ?1)
+                or (c.state in ('ESTABLISHED', 'HELD') and c.hold_pending is not null and c.hold_deadline < ?1)
                 limit ?2 for update of c skip locked""", CallRecord.class)
                 .setParameter(1, now).setParameter(2, limit).getResultList());
     }
@@ -130,6 +132,46 @@ public class CallRepository {
     public Uni<Boolean> clearMediaRecovery(UUID id, Collection<CallState> from, int seqs) {
         return CallRecord.update("mediaDeadline = null, version = version + 1, lastSeq = lastSeq + ?3 "
                 + "where id = ?1 and state in ?2", id, List.copyOf(from), (long) seqs).map(n -> n == 1);
+    }
+
+    /** Records a hold or resume asked for by {@code userId}, unless one is pending already. */
+    public Uni<Boolean> requestHold(UUID id, Collection<CallState> from, HoldChange change, String userId,
+            Instant deadline, int seqs) {
+        return CallRecord.update("holdPending = ?1, holdRequestedBy = ?2, holdDeadline = ?3, version = version + 1, "
+                + "lastSeq = lastSeq + ?6 where id = ?4 and state in ?5 and holdPending is null", change, userId,
+                deadline, id, List.copyOf(from), (long) seqs).map(n -> n == 1);
+    }
+
+    /** The pending {@code change} happened: the call goes to {@code to}, held by {@code heldBy} (null: not held). */
+    public Uni<Boolean> confirmHold(UUID id, Collection<CallState> from, HoldChange change, CallState to, String heldBy,
+            int seqs) {
+        return CallRecord.update("state = ?1, heldBy = ?2, holdPending = null, holdRequestedBy = null, "
+                + "holdDeadline = null, version = version + 1, lastSeq = lastSeq + ?6 "
+                + "where id = ?3 and state in ?4 and holdPending = ?5", to, heldBy, id, List.copyOf(from), change,
+                (long) seqs).map(n -> n == 1);
+    }
+
+    /** Forgets the pending {@code change}. */
+    public Uni<Boolean> clearHoldRequest(UUID id, Collection<CallState> from, HoldChange change, int seqs) {
+        return CallRecord.update("holdPending = null, holdRequestedBy = null, holdDeadline = null, "
+                + "version = version + 1, lastSeq = lastSeq + ?4 where id = ?1 and state in ?2 and holdPending = ?3",
+                id, List.copyOf(from), change, (long) seqs).map(n -> n == 1);
+    }
+
+    /** Every open call, or those of a user and/or in a state, oldest first, at most {@code limit}. */
+    public Uni<List<CallRecord>> live(String userId, CallState state, int limit) {
+        StringBuilder query = new StringBuilder("state <> :ended");
+        io.quarkus.panache.common.Parameters params = io.quarkus.panache.common.Parameters.with("ended", CallState.ENDED);
+        if (userId != null) {
+            query.append(" and (callerId = :user or calleeId = :user)");
+            params.and("user", userId);
+        }
+        if (state != null) {
+            query.append(" and state = :state");
+            params.and("state", state);
+        }
+        return CallRecord.<CallRecord>find(query.toString(), Sort.by("createdAt").and("id"), params)
+                .page(Page.ofSize(limit)).list();
     }
 
     /** RINGING to ANSWERED, bound to the answering session. */

@@ -10,10 +10,12 @@ import io.parley.protocol.signaling.SignalingEvents;
 import io.parley.protocol.signaling.SignalingEvents.CallOnly;
 import io.parley.protocol.signaling.SignalingEvents.Ice;
 import io.parley.protocol.signaling.SignalingEvents.Sdp;
+import io.parley.protocol.signaling.SignalingRequests.Dtmf;
 import io.parley.protocol.signaling.SignalingRequests.MediaState;
 import io.parley.signaling.SignalingConfig;
 import io.parley.signaling.call.machine.CallMachine;
 import io.parley.signaling.call.machine.Command;
+import io.parley.signaling.call.machine.HoldChange;
 import io.parley.signaling.call.machine.Recipient;
 import io.parley.signaling.call.machine.Side;
 import io.parley.signaling.call.relay.Delivery;
@@ -168,9 +170,80 @@ public class CallService {
                 .chain(call -> transitions.apply(call, command, call.sideOf(who.userId()), null))).map(this::outcome);
     }
 
-    /** Relays a session description (an offer or answer, the first or a renegotiation) to the other party. */
+    /**
+     * Relays a session description (an offer or answer, the first or a renegotiation) to the other party. An answer
+     * to the other party's hold or resume renegotiation confirms it (docs/protocol.md, "Hold and resume").
+     */
     public Uni<Runnable> sdp(Requester who, String callId, String sdpType, String sdp) {
-        return relay(who, callId, SignalingEvents.SDP, seq -> new Sdp(callId, seq, sdpType, sdp));
+        Uni<Runnable> relayed = relay(who, callId, SignalingEvents.SDP, seq -> new Sdp(callId, seq, sdpType, sdp));
+        if (!"answer".equals(sdpType)) {
+            return relayed;
+        }
+        return relayed.chain(sent -> confirmHold(who, parse(callId)).map(applied -> applied == null ? sent : () -> {
+            sent.run();
+            transitions.announce(List.of(applied));
+        }));
+    }
+
+    /** The pending hold or resume of the other party, confirmed by this answer; null when there is none. */
+    private Uni<Applied> confirmHold(Requester who, UUID id) {
+        return Panache.withTransaction(() -> calls.find(id).chain(call -> {
+            if (call == null || call.holdPending == null || who.userId().equals(call.holdRequestedBy)) {
+                return Uni.createFrom().nullItem();
+            }
+            Command command = call.holdPending == HoldChange.HOLD ? Command.HOLD_CONFIRMED : Command.RESUME_CONFIRMED;
+            return transitions.apply(call, command, call.sideOf(who.userId()), null)
+                    .onFailure(io.parley.protocol.ApiException.class).recoverWithNull();
+        }));
+    }
+
+    /**
+     * Puts an established call on hold: both parties get {@code holding}; the requester's side renegotiates and the
+     * other party's answer makes it HELD, or the hold timeout gives {@code hold_error}.
+     */
+    public Uni<Outcome> hold(Requester who, String callId) {
+        return request(who, callId, Command.HOLD);
+    }
+
+    /** Takes a call that the requester held off hold, the same way ({@code resuming}, then {@code resumed}). */
+    public Uni<Outcome> unhold(Requester who, String callId) {
+        return request(who, callId, Command.UNHOLD);
+    }
+
+    /** Sends DTMF digits to the other party of an established call (a {@code dtmf} event and a Kafka DTMF event). */
+    public Uni<Outcome> dtmf(Requester who, Dtmf digits) {
+        UUID id = parse(digits.callId());
+        return Panache.withTransaction(() -> partyCall(id, who)
+                .chain(call -> transitions.apply(call, Command.DTMF, call.sideOf(who.userId()), null, digits)))
+                .map(this::outcome);
+    }
+
+    /** Every call that has not ended, for an administrator: optionally of one user and/or in one state. */
+    public Uni<List<CallView>> liveCalls(String userId, CallState state, int limit) {
+        return Panache.withSession(() -> calls.live(userId, state, limit)).map(list -> list.stream().map(CallView::of)
+                .toList());
+    }
+
+    /** Any call, for an administrator. */
+    public Uni<CallView> anyCall(String callId) {
+        UUID id = parse(callId);
+        return Panache.withSession(() -> calls.find(id)).map(call -> {
+            if (call == null) {
+                throw CallErrors.callNotFound();
+            }
+            return CallView.of(call);
+        });
+    }
+
+    /** An administrator ends a call whatever its state: both parties get {@code disconnect} TERMINATED. */
+    public Uni<Outcome> terminate(String adminId, String callId) {
+        UUID id = parse(callId);
+        return Panache.withTransaction(() -> calls.find(id).chain(call -> {
+            if (call == null) {
+                throw CallErrors.callNotFound();
+            }
+            return transitions.terminate(call, adminId);
+        })).map(this::outcome);
     }
 
     /** Relays an ICE candidate to the other party. */

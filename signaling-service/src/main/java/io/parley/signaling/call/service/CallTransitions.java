@@ -11,6 +11,9 @@ import io.parley.outbox.Outbox;
 import io.parley.protocol.signaling.SignalingEvents;
 import io.parley.protocol.signaling.SignalingEvents.CallError;
 import io.parley.protocol.signaling.SignalingEvents.Disconnect;
+import io.parley.protocol.signaling.SignalingEvents.Hold;
+import io.parley.protocol.signaling.SignalingEvents.HoldError;
+import io.parley.protocol.signaling.SignalingRequests.Dtmf;
 import io.parley.protocol.signaling.SignalingEvents.PartyReconnected;
 import io.parley.protocol.signaling.SignalingEvents.PartyReconnecting;
 import io.parley.protocol.signaling.SignalingEvents.StateChange;
@@ -19,6 +22,8 @@ import io.parley.signaling.call.machine.CallMachine;
 import io.parley.signaling.call.machine.Command;
 import io.parley.signaling.call.machine.Decision;
 import io.parley.signaling.call.machine.Decision.Transition;
+import io.parley.signaling.call.machine.Effect;
+import io.parley.signaling.call.machine.HoldChange;
 import io.parley.signaling.call.machine.Notice;
 import io.parley.signaling.call.machine.Side;
 import io.parley.signaling.call.relay.Delivery;
@@ -84,7 +89,22 @@ public class CallTransitions {
      * answer binds.
      */
     public Uni<Applied> apply(CallRecord call, Command command, Side side, UUID answeringSession) {
-        Decision decision = machine.decide(call.state, command, side);
+        return apply(call, command, side, answeringSession, null);
+    }
+
+    /** As {@link #apply(CallRecord, Command, Side, UUID)}, with the DTMF request that a {@code DTMF} command sends. */
+    public Uni<Applied> apply(CallRecord call, Command command, Side side, UUID answeringSession, Dtmf digits) {
+        return apply(call, command, side, answeringSession, digits, null);
+    }
+
+    /** An administrator ({@code adminId}) ends the call: TERMINATED, ended by them. */
+    public Uni<Applied> terminate(CallRecord call, String adminId) {
+        return apply(call, Command.TERMINATE, null, null, null, adminId);
+    }
+
+    private Uni<Applied> apply(CallRecord call, Command command, Side side, UUID answeringSession, Dtmf digits,
+            String endedByAdmin) {
+        Decision decision = machine.decide(call.state, call.hold(), command, side);
         if (decision instanceof Decision.Refused refused) {
             return Uni.createFrom().failure(CallErrors.invalidState(refused.message()));
         }
@@ -95,11 +115,18 @@ public class CallTransitions {
         Uni<Boolean> update = switch (t.effect()) {
             case ANSWER -> calls.answer(call.id, answeringSession, now, now.plus(config.negotiationTimeout()), seqs);
             case ESTABLISH -> calls.establish(call.id, now, seqs);
-            case END -> calls.end(call.id, t.from(), t.reason(), t.endedBy() == null ? null : call.userOf(t.endedBy()),
+            case END -> calls.end(call.id, t.from(), t.reason(), endedByAdmin != null ? endedByAdmin
+                    : t.endedBy() == null ? null : call.userOf(t.endedBy()),
                     now, call.answeredAt == null ? 0 : Duration.between(call.answeredAt, now).toMillis(), seqs);
             case START_MEDIA_RECOVERY -> calls.startMediaRecovery(call.id, t.from(),
                     now.plus(config.mediaRecoveryTimeout()), seqs);
             case CLEAR_MEDIA_RECOVERY -> calls.clearMediaRecovery(call.id, t.from(), seqs);
+            case REQUEST_HOLD, REQUEST_RESUME -> calls.requestHold(call.id, t.from(),
+                    t.effect() == Effect.REQUEST_HOLD ? HoldChange.HOLD : HoldChange.RESUME, call.userOf(side),
+                    now.plus(config.holdTimeout()), seqs);
+            case HOLD -> calls.confirmHold(call.id, t.from(), HoldChange.HOLD, CallState.HELD, call.holdRequestedBy, seqs);
+            case RESUME -> calls.confirmHold(call.id, t.from(), HoldChange.RESUME, CallState.ESTABLISHED, null, seqs);
+            case CLEAR_HOLD_REQUEST -> calls.clearHoldRequest(call.id, t.from(), call.holdPending, seqs);
             case NONE -> calls.guard(call.id, t.from(), seqs);
         };
         return update.chain(won -> reread(call).chain(current -> {
@@ -107,8 +134,15 @@ public class CallTransitions {
                 return Uni.createFrom().failure(CallErrors.invalidState("the call is "
                         + current.state.name().toLowerCase()));
             }
-            Uni<?> event = t.event() == null ? Uni.createFrom().voidItem() : addEvent(t.event(), current);
-            List<CallLog.Entry> entries = t.notices().stream().map(notice -> entry(current, notice, t, side)).toList();
+            String by = switch (t.effect()) {
+                case HOLD -> current.heldBy;
+                case RESUME -> call.holdRequestedBy;
+                default -> digits != null ? current.userOf(side) : null;
+            };
+            Uni<?> event = t.event() == null ? Uni.createFrom().voidItem()
+                    : addEvent(t.event(), current, by, digits == null ? null : digits.digits());
+            List<CallLog.Entry> entries = t.notices().stream()
+                    .map(notice -> entry(call, current, notice, t, side, digits)).toList();
             return event.chain(() -> log.record(current, entries)).map(out -> new Applied(current, t, out));
         }));
     }
@@ -172,7 +206,8 @@ public class CallTransitions {
         ended.get(reason).increment();
     }
 
-    private CallLog.Entry entry(CallRecord call, Notice notice, Transition t, Side side) {
+    /** {@code before}: the call as the transition found it; {@code call}: as it left it. */
+    private CallLog.Entry entry(CallRecord before, CallRecord call, Notice notice, Transition t, Side side, Dtmf digits) {
         String callId = call.id.toString();
         return new CallLog.Entry(notice.to(), notice.type(), seq -> switch (notice.type()) {
             case SignalingEvents.CONNECT, SignalingEvents.ESTABLISHED -> new StateChange(callId, seq, call.state);
@@ -182,6 +217,15 @@ public class CallTransitions {
             case SignalingEvents.PARTY_RECONNECTING -> new PartyReconnecting(callId, seq, call.userOf(side),
                     config.resumeGrace().toSeconds());
             case SignalingEvents.PARTY_RECONNECTED -> new PartyReconnected(callId, seq, call.userOf(side));
+            case SignalingEvents.HOLDING, SignalingEvents.RESUMING -> new Hold(callId, seq, call.holdRequestedBy);
+            case SignalingEvents.HELD -> new Hold(callId, seq, call.heldBy);
+            case SignalingEvents.RESUMED -> new Hold(callId, seq, before.holdRequestedBy);
+            case SignalingEvents.HOLD_ERROR, SignalingEvents.RESUME_ERROR -> new HoldError(callId, seq,
+                    before.holdRequestedBy, "TIMEOUT", "the other party did not confirm the "
+                            + (before.holdPending == HoldChange.HOLD ? "hold" : "resume") + " within "
+                            + config.holdTimeout().toSeconds() + " s; the call is as it was");
+            case SignalingEvents.DTMF -> new SignalingEvents.Dtmf(callId, seq, call.userOf(side), digits.digits(),
+                    digits.durationMs(), digits.gapMs());
             default -> throw new IllegalStateException("no payload for " + notice.type());
         });
     }
@@ -192,10 +236,14 @@ public class CallTransitions {
 
     /** The transition's event, in the outbox within the transition's transaction (keyed by call: in order per call). */
     private Uni<?> addEvent(CallEventType type, CallRecord call) {
+        return addEvent(type, call, null, null);
+    }
+
+    private Uni<?> addEvent(CallEventType type, CallRecord call, String by, String digits) {
         CallEvent event = new CallEvent(UUID.randomUUID().toString(), type, Instant.now(), call.id.toString(),
                 call.caller(), call.callee(), call.audio, call.video, call.provider,
                 type == CallEventType.INVITED ? Boolean.TRUE : null, call.state, call.endReason, call.endedBy,
-                type == CallEventType.ENDED ? call.durationMs : null);
+                type == CallEventType.ENDED ? call.durationMs : null, by, digits);
         return outbox.addJson(Topics.CALL_EVENTS, event.callId(), event.eventId(), event);
     }
 }

@@ -7,6 +7,7 @@ import io.parley.protocol.ErrorCode;
 import io.parley.protocol.signaling.SignalingRequests;
 import io.parley.signaling.SignalingConfig;
 import io.parley.signaling.call.machine.Command;
+import io.parley.signaling.call.machine.HoldChange;
 import io.parley.signaling.call.machine.Side;
 import io.parley.signaling.call.repository.CallRecord;
 import io.parley.signaling.call.repository.CallRepository;
@@ -249,14 +250,20 @@ public class SessionService {
                 .map((SessionRecord s) -> s == null || (s.detachedAt != null && s.detachedAt.isBefore(cutoff)));
     }
 
-    /** Calls whose ring, negotiation or media recovery deadline passed end. */
+    /** Calls whose ring, negotiation or media recovery deadline passed end; holds and resumes not confirmed fail. */
     private Uni<List<Applied>> endOverdue() {
-        return calls.overdue(Instant.now(), SWEEP_BATCH).chain(overdue -> transitions.applyEach(overdue,
-                call -> transitions.apply(call, switch (call.state) {
-                    case RINGING -> Command.RING_TIMEOUT;
-                    case ANSWERED -> Command.NEGOTIATION_TIMEOUT;
-                    default -> Command.MEDIA_TIMEOUT;
-                }, null, null)));
+        Instant now = Instant.now();
+        return calls.overdue(now, SWEEP_BATCH).chain(overdue -> transitions.applyEach(overdue,
+                call -> transitions.apply(call, overdueCommand(call, now), null, null)));
+    }
+
+    private static Command overdueCommand(CallRecord call, Instant now) {
+        return switch (call.state) {
+            case RINGING -> Command.RING_TIMEOUT;
+            case ANSWERED -> Command.NEGOTIATION_TIMEOUT;
+            default -> call.mediaDeadline != null && call.mediaDeadline.isBefore(now) ? Command.MEDIA_TIMEOUT
+                    : call.holdPending == HoldChange.HOLD ? Command.HOLD_TIMEOUT : Command.RESUME_TIMEOUT;
+        };
     }
 
     private static Side sideHolding(CallRecord call, UUID sessionId) {

@@ -259,6 +259,9 @@ public class SignalingSocket {
             case RESUME -> throw new IllegalStateException("resume reached dispatch");
             case LIST_CALLS -> calls.openCalls(who.userId()).map(list -> new Reply(Map.of("calls", list), () -> {
             }));
+            case HOLD -> calls.hold(who, CallId.read(payload).callId()).map(SignalingSocket::callReply);
+            case UNHOLD -> calls.unhold(who, CallId.read(payload).callId()).map(SignalingSocket::callReply);
+            case DTMF -> calls.dtmf(who, SignalingRequests.Dtmf.read(payload)).map(SignalingSocket::callReply);
             // Handled before dispatch (it must run in the socket's own callback); reaching here is a bug.
             case REFRESH_TOKEN -> throw new IllegalStateException("refresh_token reached dispatch");
         };

@@ -208,4 +208,63 @@ class CallMachineTest {
             }
         }
     }
+
+    private Decision decide(CallState state, CallMachine.Hold hold, Command command, Side side) {
+        return machine.decide(state, hold, command, side);
+    }
+
+    @Test
+    void holdIsAskedForInAnEstablishedCallAndConfirmedOnlyByTheOtherParty() {
+        Transition asked = assertInstanceOf(Transition.class, decide(ESTABLISHED, CallMachine.Hold.NONE, Command.HOLD,
+                CALLEE));
+        assertEquals(Set.of(ESTABLISHED), asked.from());
+        assertNull(asked.to());
+        assertEquals(Effect.REQUEST_HOLD, asked.effect());
+        assertEquals(List.of(new Notice(Recipient.BOTH, SignalingEvents.HOLDING)), asked.notices());
+
+        CallMachine.Hold pending = new CallMachine.Hold(HoldChange.HOLD, CALLEE, null);
+        Transition held = assertInstanceOf(Transition.class, decide(ESTABLISHED, pending, Command.HOLD_CONFIRMED, CALLER));
+        assertEquals(HELD, held.to());
+        assertEquals(CallEventType.HELD, held.event());
+        assertEquals(List.of(new Notice(Recipient.BOTH, SignalingEvents.HELD)), held.notices());
+        assertInstanceOf(Refused.class, decide(ESTABLISHED, pending, Command.HOLD_CONFIRMED, CALLEE), "the holder itself");
+        assertInstanceOf(Refused.class, decide(ESTABLISHED, CallMachine.Hold.NONE, Command.HOLD_CONFIRMED, CALLER));
+        assertTrue(((Refused) decide(ESTABLISHED, pending, Command.HOLD, CALLER)).message().contains("in progress"));
+        assertEquals(Effect.CLEAR_HOLD_REQUEST, assertInstanceOf(Transition.class,
+                decide(ESTABLISHED, pending, Command.HOLD_TIMEOUT, null)).effect());
+    }
+
+    @Test
+    void onlyTheHolderResumesAHeldCall() {
+        CallMachine.Hold heldByCaller = new CallMachine.Hold(null, null, CALLER);
+        assertTrue(((Refused) decide(HELD, heldByCaller, Command.UNHOLD, CALLEE)).message().contains("only the party"));
+        assertTrue(((Refused) decide(HELD, heldByCaller, Command.HOLD, CALLEE)).message().contains("held already"));
+        Transition resume = assertInstanceOf(Transition.class, decide(HELD, heldByCaller, Command.UNHOLD, CALLER));
+        assertEquals(Effect.REQUEST_RESUME, resume.effect());
+        Transition resumed = assertInstanceOf(Transition.class, decide(HELD,
+                new CallMachine.Hold(HoldChange.RESUME, CALLER, CALLER), Command.RESUME_CONFIRMED, CALLEE));
+        assertEquals(ESTABLISHED, resumed.to());
+        assertEquals(CallEventType.RESUMED, resumed.event());
+        assertTrue(refusal(ESTABLISHED, Command.UNHOLD, CALLER).contains("not held"));
+        for (CallState state : List.of(NEW, RINGING, ANSWERED, ENDED)) {
+            assertInstanceOf(Refused.class, machine.decide(state, Command.HOLD, CALLER), "hold in " + state);
+            assertInstanceOf(Refused.class, machine.decide(state, Command.DTMF, CALLER), "dtmf in " + state);
+        }
+        // Hangup and media failure end a held call as any connected one.
+        endsAs(transition(HELD, Command.HANGUP, CALLEE), Set.of(ANSWERED, ESTABLISHED, HELD), EndReason.HANGUP, CALLEE);
+    }
+
+    @Test
+    void dtmfGoesToTheOtherPartyAndAnAdministratorEndsAnyOpenCall() {
+        Transition dtmf = transition(ESTABLISHED, Command.DTMF, CALLER);
+        assertNull(dtmf.to());
+        assertEquals(CallEventType.DTMF, dtmf.event());
+        assertEquals(List.of(new Notice(Recipient.CALLEE, SignalingEvents.DTMF)), dtmf.notices());
+        for (CallState state : List.of(NEW, RINGING, ANSWERED, ESTABLISHED, HELD)) {
+            Transition t = transition(state, Command.TERMINATE, null);
+            assertEquals(EndReason.TERMINATED, t.reason());
+            assertEquals(ENDED, t.to());
+        }
+        assertInstanceOf(Refused.class, machine.decide(ENDED, Command.TERMINATE, null));
+    }
 }
