@@ -7,6 +7,8 @@
  * server says the call is established (its media connected), "Reconnecting…" while this window's signaling
  * connection or the media is being recovered, and a note while the other party's connection is away.
  * Closing the window ends the call (a lost connection is resumed; a closed window is not).
+ * Call control: Hold/Resume (either party holds; the holder resumes), a keypad that sends DTMF, and a
+ * device menu (microphone, camera, speaker: switched mid-call and remembered like mute and camera).
  * For tests: document.body.dataset.callState is the protocol's call state; window.parleyCall.peerConnection
  * the RTCPeerConnection.
  */
@@ -17,6 +19,8 @@ import { avatarSrc, firstName, remembered, remember } from './ui.js';
 const MICROPHONE_KEY = 'parley.call.microphoneOn';
 const PARTY_RECONNECTING_TEXT = 'The other party\'s connection dropped, waiting for them to come back…';
 const CAMERA_KEY = 'parley.call.cameraOn';
+const DEVICE_KEYS = { audioinput: 'parley.call.microphone', videoinput: 'parley.call.camera', audiooutput: 'parley.call.speaker' };
+const DIALPAD = ['1', '2', '3', 'A', '4', '5', '6', 'B', '7', '8', '9', 'C', '*', '0', '#', 'D'];
 const $ = id => document.getElementById(id);
 
 const params = new URLSearchParams(location.search);
@@ -131,7 +135,7 @@ function notRinging(details) {
 /** Opens camera/microphone and shows them; on failure ends (declining an incoming call) with a message. */
 async function openMedia(audio, video, declineCallId = null) {
   try {
-    stream = await getLocalMedia({ audio, video });
+    stream = await openRemembered(audio, video);
   } catch (e) {
     if (declineCallId) await parley.decline(declineCallId).catch(() => {});
     const declined = declineCallId ? ' The call was declined.' : '';
@@ -155,6 +159,20 @@ async function openMedia(audio, video, declineCallId = null) {
   applyMicrophone();
   applyCamera();
   return true;
+}
+
+/** The microphone and camera chosen last time, or the default ones when those are gone. */
+async function openRemembered(audio, video) {
+  const audioDeviceId = audio ? remembered(DEVICE_KEYS.audioinput, null) : null;
+  const videoDeviceId = video ? remembered(DEVICE_KEYS.videoinput, null) : null;
+  if (audioDeviceId || videoDeviceId) {
+    try {
+      return await getLocalMedia({ audio, video, audioDeviceId, videoDeviceId });
+    } catch (e) {
+      if (e.code !== 'MEDIA_NOT_FOUND') throw e;
+    }
+  }
+  return getLocalMedia({ audio, video });
 }
 
 function applyMicrophone() {
@@ -205,7 +223,18 @@ function followCall() {
     });
     if (call.state === 'ESTABLISHED') showConnected();
   });
+  const speaker = remembered(DEVICE_KEYS.audiooutput, null);
+  if (speaker) $('remote-video').setSinkId?.(speaker).catch(() => {});
   call.on('media_state', state => showRemoteMedia(state));
+  for (const type of ['holding', 'held', 'resuming', 'resumed']) call.on(type, showHold);
+  call.on('hold_error', ({ error }) => { showHold(); showMessage(`The call could not be put on hold: ${error.message}.`); });
+  call.on('resume_error', ({ error }) => { showHold(); showMessage(`The call could not be resumed: ${error.message}.`); });
+  call.on('dtmf', ({ digits }) => showMessage(`${first()} pressed ${digits}`));
+  call.on('device_lost', ({ kind, label, fallback }) => {
+    const what = kind === 'audio' ? 'microphone' : 'camera';
+    showMessage(fallback ? `Your ${what} (${label}) was disconnected; now using ${fallback}.` : `Your ${what} (${label}) was disconnected and no other one was found.`);
+    fillDevices();
+  });
   for (const type of ['reconnecting', 'reconnected', 'media_reconnecting', 'media_reconnected', 'party_reconnecting', 'party_reconnected']) {
     call.on(type, showCallStatus);
   }
@@ -216,10 +245,30 @@ function followCall() {
 /** The status line of a call in progress: what this window knows about its connections, worst first. */
 function showCallStatus() {
   if (ended || !call || call.isEnded) return;
+  showHoldButton();
   if (call.reconnecting || call.mediaReconnecting) setStatus('Reconnecting…');
+  else if (call.state === 'HELD') setStatus(call.heldByMe ? 'On hold' : `${first()} put you on hold`);
+  else if (call.holdPending) setStatus(call.holdPending.change === 'HOLD' ? 'Putting on hold…' : 'Resuming…');
   else if (call.partyReconnecting) setStatus(PARTY_RECONNECTING_TEXT);
   else if (call.state === 'ESTABLISHED') setStatus('Connected');
   else if (call.state === 'ANSWERED') setStatus('Connecting…');
+}
+
+function showHold() {
+  if (call?.state === 'HELD' || call?.state === 'ESTABLISHED') setState(call.state);
+  if (call?.state === 'ESTABLISHED') showMessage('');
+  showCallStatus();
+}
+
+function showHoldButton() {
+  const button = $('hold');
+  const held = call?.state === 'HELD';
+  button.disabled = !call || call.isEnded || !!call.holdPending || (held && !call.heldByMe)
+    || !['ESTABLISHED', 'HELD'].includes(call.state);
+  button.textContent = held ? 'Resume' : 'Hold';
+  button.setAttribute('aria-pressed', String(held));
+  button.title = held && !call.heldByMe ? `${first()} holds the call; only they can resume it` : held ? 'Take the call off hold' : 'Put the call on hold';
+  $('dialpad-toggle').disabled = call?.state !== 'ESTABLISHED';
 }
 
 function outcome({ reason, endedBy, error }) {
@@ -234,6 +283,7 @@ function outcome({ reason, endedBy, error }) {
     case 'NO_ANSWER': return outgoing ? 'No answer.' : 'The call was not answered in time.';
     case 'UNAVAILABLE': return `${name} is unavailable.`;
     case 'TRANSFERRED': return 'The call was transferred.';
+    case 'TERMINATED': return 'An administrator ended the call.';
     default: return failure(error ?? call?.error);
   }
 }
@@ -293,7 +343,8 @@ function finish(message, { sound = true } = {}) {
   $('remote-video-state').hidden = true;
   $('remote-audio-state').hidden = true;
   $('stage').classList.add('ended');
-  for (const id of ['mute', 'camera', 'hangup']) $(id).disabled = true;
+  for (const id of ['mute', 'camera', 'hangup', 'hold', 'dialpad-toggle']) $(id).disabled = true;
+  $('dialpad').hidden = true;
   $('close-window').hidden = false;
   $('call-again').hidden = !params.has('to') && !peer.id;
 }
@@ -325,6 +376,41 @@ function wireControls() {
       finish(params.has('answer') ? 'You declined the call.' : 'You cancelled the call.', { sound: false });
     }
   });
+  $('hold').addEventListener('click', async () => {
+    if (!call) return;
+    const promise = call.doHoldResume();
+    showCallStatus();
+    try {
+      await promise;
+    } catch (e) {
+      // A timeout comes with hold_error/resume_error, shown there; a refusal is shown here.
+      if (e.type !== 'TIMEOUT') showMessage(`That did not work: ${e.message}.`);
+    }
+    showCallStatus();
+  });
+  const keys = $('dialpad-keys');
+  for (const digit of DIALPAD) {
+    const key = document.createElement('button');
+    key.type = 'button';
+    key.textContent = digit;
+    key.dataset.testid = `dtmf-${digit === '*' ? 'star' : digit === '#' ? 'hash' : digit}`;
+    key.addEventListener('click', async () => {
+      try {
+        await call.sendDigit(digit);
+        $('dialpad-sent').textContent += digit;
+      } catch (e) {
+        showMessage(`The digit was not sent: ${e.message}.`);
+      }
+    });
+    keys.append(key);
+  }
+  $('dialpad-toggle').addEventListener('click', () => togglePanel('dialpad', 'dialpad-toggle'));
+  $('devices-toggle').addEventListener('click', () => {
+    if (togglePanel('devices', 'devices-toggle')) fillDevices();
+  });
+  for (const [select, kind] of [['mic-select', 'audioinput'], ['camera-select', 'videoinput'], ['speaker-select', 'audiooutput']]) {
+    $(select).addEventListener('change', () => chooseDevice(kind, $(select).value));
+  }
   $('enable-sound').addEventListener('click', () => {
     $('remote-video').play().then(() => { $('enable-sound').hidden = true; }).catch(() => {});
   });
@@ -334,6 +420,54 @@ function wireControls() {
     const query = new URLSearchParams({ to: peer.id || params.get('to'), audio: '1', video: video ? '1' : '0', provider: call?.provider || params.get('provider') || 'webrtc' });
     location.replace(`/call.html?${query}`);
   });
+}
+
+function togglePanel(panel, toggle) {
+  const open = $(panel).hidden;
+  $(panel).hidden = !open;
+  $(toggle).setAttribute('aria-expanded', String(open));
+  return open;
+}
+
+/** The device menu: the browser's devices, the ones in use selected. */
+async function fillDevices() {
+  const devices = await parley.devices().catch(() => ({ audioinput: [], videoinput: [], audiooutput: [] }));
+  const inUse = {
+    audioinput: stream?.getAudioTracks()[0]?.getSettings?.().deviceId,
+    videoinput: stream?.getVideoTracks()[0]?.getSettings?.().deviceId,
+    audiooutput: remembered(DEVICE_KEYS.audiooutput, null) || 'default',
+  };
+  for (const [select, kind] of [['mic-select', 'audioinput'], ['camera-select', 'videoinput'], ['speaker-select', 'audiooutput']]) {
+    const element = $(select);
+    element.replaceChildren(...devices[kind].map((d, i) => {
+      const option = document.createElement('option');
+      option.value = d.deviceId;
+      option.textContent = d.label || `${kind === 'audioinput' ? 'Microphone' : kind === 'videoinput' ? 'Camera' : 'Speaker'} ${i + 1}`;
+      option.selected = d.deviceId === inUse[kind];
+      return option;
+    }));
+    element.disabled = devices[kind].length === 0 || (kind === 'audiooutput' && !$('remote-video').setSinkId)
+      || (kind === 'videoinput' && !(stream?.getVideoTracks().length));
+  }
+}
+
+/** Switches a device now (mid-call without a new call) and remembers it for the next call. */
+async function chooseDevice(kind, deviceId) {
+  try {
+    if (kind === 'audiooutput') {
+      await $('remote-video').setSinkId(deviceId);
+    } else if (call && !call.isEnded) {
+      stream = await call.updateMedia(kind === 'audioinput' ? { audioDeviceId: deviceId } : { videoDeviceId: deviceId });
+      $('local-video').srcObject = stream;
+    } else {
+      return;
+    }
+    remember(DEVICE_KEYS[kind], deviceId);
+    showMessage('');
+  } catch (e) {
+    showMessage(`That device could not be used: ${e.message}.`);
+    fillDevices();
+  }
 }
 
 // ---- display

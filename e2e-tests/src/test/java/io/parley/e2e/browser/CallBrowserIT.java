@@ -255,21 +255,17 @@ class CallBrowserIT {
 
     /** Answers from the incoming-call popup of {@code app}; returns the call window it opens. */
     private CallWindow answer(Page app) {
-        Page window = app.waitForPopup(() ->
-                app.locator("[data-testid=incoming-call] [data-testid=answer]").click());
+        Page window = WebApp.answer(app);
         opened.add(window);
         return new CallWindow(window);
     }
 
     private static void awaitPresence(Page page, String username, String status) {
-        assertThat(page.locator("[data-testid=user-" + username + "] [data-testid=presence]"))
-                .hasText(status, new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions()
-                        .setTimeout(30_000));
+        WebApp.awaitPresence(page, username, status);
     }
 
     private CallWindow call(Page app, String username, String button) {
-        Page window = app.waitForPopup(() ->
-                app.locator("[data-testid=user-" + username + "] [data-testid=" + button + "]").click());
+        Page window = WebApp.call(app, username, button);
         opened.add(window);
         return new CallWindow(window);
     }
@@ -281,9 +277,6 @@ class CallBrowserIT {
     }
 
     private static JsonNode activeCalls(Person person, Page page) throws Exception {
-        APIResponse response = page.request().get(SharedStack.gateway() + "/api/signaling/calls/active");
-        assertEquals(200, response.status(), response.text());
-        JsonNode body = JSON.readTree(response.text());
-        return body.isArray() ? body : body.path("calls");
+        return WebApp.activeCalls(page);
     }
 }

@@ -91,6 +91,32 @@ final class CallWindow {
         });
     }
 
+    /**
+     * Waits until the media received stops (video frames decoded and audio packets received stay the same between
+     * two reads 1.5 s apart), or flows (both grow), as hold and resume must make them.
+     */
+    void awaitInboundMedia(boolean flowing) {
+        double[] last = {-1, -1};
+        await().atMost(Duration.ofSeconds(25)).pollInterval(Duration.ofMillis(1500)).until(() -> {
+            Map<String, Object> now = stats();
+            double frames = ((Number) now.get("framesDecoded")).doubleValue();
+            double packets = ((Number) now.get("audioPackets")).doubleValue();
+            boolean grew = frames > last[0] && packets > last[1];
+            boolean still = frames == last[0] && packets == last[1];
+            boolean answer = last[0] >= 0 && (flowing ? grew : still);
+            last[0] = frames;
+            last[1] = packets;
+            return answer;
+        });
+    }
+
+    /** The size of the remote video as the page shows it: {width, height}. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> remoteVideoSize() {
+        return (Map<String, Object>) page.evaluate("() => { const v = document.querySelector('video#remote-video');"
+                + " return { width: v.videoWidth, height: v.videoHeight }; }");
+    }
+
     /** Names of the sounds this page has played, in order. */
     @SuppressWarnings("unchecked")
     List<String> soundsPlayed() {
