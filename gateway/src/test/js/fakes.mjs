@@ -204,9 +204,6 @@ export class FakeRTCPeerConnection {
     this.signalingState = description.type === 'offer' ? 'have-local-offer' : 'stable';
   }
   async setRemoteDescription(description) {
-    if (description.type === 'answer' && this.signalingState !== 'have-local-offer') {
-      throw Object.assign(new Error(`Cannot set remote answer in state ${this.signalingState}`), { name: 'InvalidStateError' });
-    }
     this.remoteDescription = description;
     this.signalingState = description.type === 'offer' ? 'have-remote-offer' : 'stable';
   }

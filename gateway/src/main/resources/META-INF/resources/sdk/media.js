@@ -87,7 +87,6 @@ export class PeerSession extends Emitter {
   #localSdpSent = false;
   #outgoing = [];
   #remoteCandidates = [];
-  #directionsBeforeHold = new Map();
 
   /**
    * @param {object} options
@@ -156,22 +155,10 @@ export class PeerSession extends Emitter {
    * offer is signalled (docs/protocol.md, "Hold and resume"); the other side's answer completes it.
    */
   async setHeld(held) {
-    this.#applyHold(held);
-    await this.sendOffer();
-  }
-
-  /** `inactive` everywhere, or back to each transceiver's direction before the hold (e.g. `recvonly`). */
-  #applyHold(held) {
     for (const transceiver of this.peerConnection.getTransceivers()) {
-      if (transceiver.stopped) continue;
-      if (held) {
-        if (!this.#directionsBeforeHold.has(transceiver)) this.#directionsBeforeHold.set(transceiver, transceiver.direction);
-        transceiver.direction = 'inactive';
-      } else {
-        transceiver.direction = this.#directionsBeforeHold.get(transceiver) || 'sendrecv';
-      }
+      if (!transceiver.stopped) transceiver.direction = held ? 'inactive' : 'sendrecv';
     }
-    if (!held) this.#directionsBeforeHold.clear();
+    await this.sendOffer();
   }
 
   /**
@@ -183,7 +170,9 @@ export class PeerSession extends Emitter {
     if (pc.signalingState === 'have-local-offer') {
       try { await pc.setLocalDescription({ type: 'rollback' }); } catch (e) { /* nothing to roll back */ }
     }
-    this.#applyHold(held);
+    for (const transceiver of pc.getTransceivers()) {
+      if (!transceiver.stopped) transceiver.direction = held ? 'inactive' : 'sendrecv';
+    }
   }
 
   /**
@@ -213,11 +202,6 @@ export class PeerSession extends Emitter {
   /** Sets the other side's description; an offer is answered at once. */
   async receiveDescription({ sdpType, sdp }) {
     const pc = this.peerConnection;
-    if (sdpType === 'answer' && pc.signalingState === 'stable') {
-      // The answer to an offer rolled back (a hold that timed out): nothing is waiting for it.
-      console.warn('Parley: an answer arrived for no pending offer (rolled back); ignored');
-      return;
-    }
     await pc.setRemoteDescription({ type: sdpType, sdp });
     for (const candidate of this.#remoteCandidates.splice(0)) await this.#addCandidate(candidate);
     if (sdpType === 'offer') {
